@@ -1,0 +1,58 @@
+# Deep Medicare: two commands, `make build` and `make test`. Everything runs inside .venv.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DBT := $(BIN)/dbt
+STAMP := $(VENV)/.installed
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export MEDICARE_DUCKDB_PATH ?= $(CURDIR)/warehouse/medicare.duckdb
+
+.PHONY: build test lint lint-sql lint-python dbt-build pytest docs docs-serve evaluate benchmark clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(STAMP)
+
+warehouse-dir:
+	@mkdir -p "$$(dirname "$(MEDICARE_DUCKDB_PATH)")"
+
+## build: install into .venv, then build the warehouse (models, seeds, tests, anomaly scores)
+build: $(STAMP) warehouse-dir
+	$(DBT) build
+
+## test: everything CI checks: lint, the full dbt build with every test, pytest
+test: lint dbt-build pytest
+
+lint: lint-sql lint-python
+
+lint-sql: $(STAMP) warehouse-dir
+	$(BIN)/sqlfluff lint models analyses macros tests --processes 2
+
+lint-python: $(STAMP)
+	$(BIN)/ruff check python tests/python
+	$(BIN)/ruff format --check python tests/python
+
+dbt-build: $(STAMP) warehouse-dir
+	$(DBT) build --fail-fast
+
+pytest: $(STAMP) warehouse-dir
+	$(BIN)/python -m pytest
+
+docs: $(STAMP) warehouse-dir
+	$(DBT) docs generate
+
+docs-serve: docs
+	$(DBT) docs serve --port 8080
+
+clean:
+	rm -rf target logs warehouse
