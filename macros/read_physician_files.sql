@@ -1,0 +1,55 @@
+{#-
+    One select per raw file (union all), every staging column as raw text under its staging
+    name, plus source_file, data_year, source_layout and source_row_number (the row's ordinal
+    among the file's parsed data rows, in file order). Columns a layout lacks are null.
+    DuckDB streams each file itself; lines its CSV reader cannot parse (wrong number of fields,
+    an unterminated quote, undecodable bytes) are kept in the temporary tables named by
+    csv_reject_tables() and saved by save_csv_reader_rejects() right after.
+-#}
+{% macro read_physician_files(specs) -%}
+    {{ return(adapter.dispatch('read_physician_files', 'deep_medicare')(specs)) }}
+{%- endmacro %}
+
+{% macro duckdb__read_physician_files(specs) -%}
+    {%- set rejects = csv_reject_tables() -%}
+    {%- for spec in specs %}
+    select
+        {{ sql_string(spec.path) }} as source_file,
+        {{ spec.data_year }} as data_year,
+        {{ sql_string(spec.layout) }} as source_layout,
+        row_number() over () as source_row_number,
+        {%- for column, raw_name in spec.sources.items() %}
+        {% if raw_name is none %}cast(null as varchar){% else %}"{{ raw_name }}"{% endif %} as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from read_csv(
+        {{ sql_string(spec.path) }},
+        header = true,
+        auto_detect = false,
+        delim = {{ sql_string(spec.delimiter) }},
+        quote = '"',
+        escape = '"',
+        encoding = {{ sql_string(spec.encoding) }},
+        columns = {
+            {%- for name in spec.header %}
+            {{ sql_string(name) }}: 'VARCHAR'{{ ',' if not loop.last }}
+            {%- endfor %}
+        },
+        store_rejects = true,
+        rejects_table = {{ sql_string(rejects.errors) }},
+        rejects_scan = {{ sql_string(rejects.scans) }}
+    )
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+    {%- if specs | length == 0 %}
+    {#- parse time only: dbt renders models before any file is looked at #}
+    select
+        cast(null as varchar) as source_file,
+        cast(null as integer) as data_year,
+        cast(null as varchar) as source_layout,
+        cast(null as bigint) as source_row_number,
+        {%- for column in cms_physician_layouts()['current']['columns'] %}
+        cast(null as varchar) as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    where false
+    {%- endif %}
+{%- endmacro %}
