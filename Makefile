@@ -36,7 +36,7 @@ test: lint dbt-build pytest
 lint: lint-sql lint-python
 
 lint-sql: $(STAMP) warehouse-dir
-	$(BIN)/sqlfluff lint models analyses macros tests --processes 2
+	$(BIN)/sqlfluff lint models analyses tests --processes 2
 
 lint-python: $(STAMP)
 	$(BIN)/ruff check python tests/python

@@ -18,6 +18,7 @@
         quote = '',
         escape = '',
         encoding = {{ sql_string(encoding) }},
-        ignore_errors = {{ 'true' if skip_undecodable else 'false' }}
+        ignore_errors = {{ 'true' if skip_undecodable else 'false' }},
+        filename = true
     )
 {%- endmacro %}

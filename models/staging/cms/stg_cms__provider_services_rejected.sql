@@ -15,13 +15,6 @@ malformed_lines as (
     select * from {{ this.schema }}.base_cms__provider_service_malformed_lines
 ),
 
-files as (
-    select distinct
-        source_file,
-        data_year
-    from checked_rows
-),
-
 -- Rows the reader parsed carry their ordinal among parsed rows; the file line is that ordinal,
 -- plus the header, plus the malformed lines that came before it.
 malformed_ordinals as (
@@ -37,14 +30,16 @@ row_rejections as (
     select
         checked_rows.source_file,
         checked_rows.data_year,
-        checked_rows.source_row_number
-        + 1
-        + (
-            select count(*)
-            from malformed_ordinals
-            where
-                malformed_ordinals.source_file = checked_rows.source_file
-                and malformed_ordinals.parsed_rows_before < checked_rows.source_row_number
+        cast(
+            checked_rows.source_row_number
+            + 1
+            + (
+                select count(*)
+                from malformed_ordinals
+                where
+                    malformed_ordinals.source_file = checked_rows.source_file
+                    and malformed_ordinals.parsed_rows_before < checked_rows.source_row_number
+            ) as bigint
         ) as line_number,
         'invalid row' as rejection_stage,
         checked_rows.rejection_reason,
@@ -57,16 +52,14 @@ row_rejections as (
 line_rejections as (
     select
         malformed_lines.source_file,
-        files.data_year,
-        malformed_lines.line_number,
+        malformed_lines.data_year,
+        cast(malformed_lines.line_number as bigint) as line_number,
         'malformed line' as rejection_stage,
         'malformed line (' || lower(malformed_lines.error_types) || '): ' || malformed_lines.error_messages
-        as rejection_reason,
+            as rejection_reason,
         malformed_lines.raw_line,
         cast(null as varchar) as raw_values
     from malformed_lines
-    left join files
-        on malformed_lines.source_file = files.source_file
 ),
 
 final as (

@@ -9,7 +9,10 @@
     Every data row DuckDB parsed from the raw CMS files, typed and checked. rejection_reason is
     null for a row that belongs in staging; otherwise it says, in words, every rule the row breaks.
     stg_cms__provider_services keeps the first kind, stg_cms__provider_services_rejected the second.
--#}
+    The macros below find, inspect and read the raw files; the comment under this one names their
+    source so that dbt's lineage starts at the files.
+#}
+-- raw files: {{ source('cms', 'physician_by_provider_and_service') }}
 
 with
 
@@ -101,15 +104,15 @@ checked as (
                 'avg_medicare_payment_amount',
                 'avg_medicare_standardized_amount',
             ] %}
-            case
-                {%- if column != 'avg_medicare_standardized_amount' %}
-                when raw_{{ column }} is null then '{{ column }} is missing'
-                {%- endif %}
-                when raw_{{ column }} is not null and {{ column }} is null
-                    then '{{ column }} ''' || raw_{{ column }} || ''' is not a number'
-                when {{ column }} < 0
-                    then '{{ column }} ' || raw_{{ column }} || ' is negative'
-            end,
+                case
+                    {%- if column != 'avg_medicare_standardized_amount' %}
+                        when raw_{{ column }} is null then '{{ column }} is missing'
+                    {%- endif %}
+                    when raw_{{ column }} is not null and {{ column }} is null
+                        then '{{ column }} ''' || raw_{{ column }} || ''' is not a number'
+                    when {{ column }} < 0
+                        then '{{ column }} ' || raw_{{ column }} || ' is negative'
+                end,
             {%- endfor %}
             case
                 when total_beneficiaries < 11
@@ -118,12 +121,12 @@ checked as (
             case
                 when total_services < total_beneficiary_day_services
                     then 'total_services ' || raw_total_services || ' below total_beneficiary_day_services '
-                    || raw_total_beneficiary_day_services
+                        || raw_total_beneficiary_day_services
             end,
             case
                 when total_beneficiary_day_services < total_beneficiaries
                     then 'total_beneficiary_day_services ' || raw_total_beneficiary_day_services
-                    || ' below total_beneficiaries ' || raw_total_beneficiaries
+                        || ' below total_beneficiaries ' || raw_total_beneficiaries
             end
         ), '') as row_rejection_reason
     from typed
@@ -136,16 +139,16 @@ ranked as (
         case
             when row_rejection_reason is null
                 then row_number() over (
-                    partition by row_rejection_reason is null, data_year, npi, hcpcs_code, place_of_service
-                    order by source_file, source_row_number
-                )
+                        partition by row_rejection_reason is null, data_year, npi, hcpcs_code, place_of_service
+                        order by source_file, source_row_number
+                    )
         end as key_occurrence,
         case
             when row_rejection_reason is null
                 then first_value(source_file || ' data row ' || source_row_number) over (
-                    partition by row_rejection_reason is null, data_year, npi, hcpcs_code, place_of_service
-                    order by source_file, source_row_number
-                )
+                        partition by row_rejection_reason is null, data_year, npi, hcpcs_code, place_of_service
+                        order by source_file, source_row_number
+                    )
         end as first_occurrence
     from checked
 ),
@@ -190,27 +193,27 @@ final as (
             case
                 when key_occurrence > 1
                     then 'repeats the key (data_year, npi, hcpcs_code, place_of_service) of '
-                    || first_occurrence || ', which was loaded'
+                        || first_occurrence || ', which was loaded'
             end
         ) as rejection_reason,
         -- the raw text of a rejected row, for the analyst who checks it against the file
         case
             when row_rejection_reason is not null or key_occurrence > 1
                 then to_json({
-                    'npi': npi,
-                    'provider_last_org_name': provider_last_org_name,
-                    'provider_state': provider_state,
-                    'provider_type': provider_type,
-                    'hcpcs_code': hcpcs_code,
-                    'place_of_service': place_of_service,
-                    'total_beneficiaries': raw_total_beneficiaries,
-                    'total_services': raw_total_services,
-                    'total_beneficiary_day_services': raw_total_beneficiary_day_services,
-                    'avg_submitted_charge': raw_avg_submitted_charge,
-                    'avg_medicare_allowed_amount': raw_avg_medicare_allowed_amount,
-                    'avg_medicare_payment_amount': raw_avg_medicare_payment_amount,
-                    'avg_medicare_standardized_amount': raw_avg_medicare_standardized_amount
-                })::varchar
+                        'npi': npi,
+                        'provider_last_org_name': provider_last_org_name,
+                        'provider_state': provider_state,
+                        'provider_type': provider_type,
+                        'hcpcs_code': hcpcs_code,
+                        'place_of_service': place_of_service,
+                        'total_beneficiaries': raw_total_beneficiaries,
+                        'total_services': raw_total_services,
+                        'total_beneficiary_day_services': raw_total_beneficiary_day_services,
+                        'avg_submitted_charge': raw_avg_submitted_charge,
+                        'avg_medicare_allowed_amount': raw_avg_medicare_allowed_amount,
+                        'avg_medicare_payment_amount': raw_avg_medicare_payment_amount,
+                        'avg_medicare_standardized_amount': raw_avg_medicare_standardized_amount
+                    })::varchar
         end as raw_values
     from ranked
 )
