@@ -32,7 +32,8 @@
         {%- endif %} as data_year,
         errors.line as line_number,
         string_agg(distinct errors.error_type, ', ' order by errors.error_type) as error_types,
-        string_agg(distinct errors.error_message, '; ' order by errors.error_message) as error_messages,
+        -- a short line gets one error per missing column; the first one states the count found
+        arg_min(errors.error_message, coalesce(errors.column_idx, 0)) as error_message,
         any_value(errors.csv_line) as raw_line
     from {{ rejects.errors }} as errors
     inner join {{ rejects.scans }} as scans

@@ -132,25 +132,40 @@ checked as (
     from typed
 ),
 
+-- Keys held by more than one valid row (few, if any): an aggregate, not a window over every row,
+-- so a national year stays a single hash pass.
+repeated_keys as (
+    select
+        data_year,
+        npi,
+        hcpcs_code,
+        place_of_service,
+        min({'source_file': source_file, 'source_row_number': source_row_number}) as first_occurrence
+    from checked
+    where row_rejection_reason is null
+    group by data_year, npi, hcpcs_code, place_of_service
+    having count(*) > 1
+),
+
 ranked as (
     select
-        *,
+        checked.*,
         -- among rows that pass every other rule, the first in file order keeps the key
-        case
-            when row_rejection_reason is null
-                then row_number() over (
-                        partition by row_rejection_reason is null, data_year, npi, hcpcs_code, place_of_service
-                        order by source_file, source_row_number
-                    )
-        end as key_occurrence,
-        case
-            when row_rejection_reason is null
-                then first_value(source_file || ' data row ' || source_row_number) over (
-                        partition by row_rejection_reason is null, data_year, npi, hcpcs_code, place_of_service
-                        order by source_file, source_row_number
-                    )
-        end as first_occurrence
+        repeated_keys.first_occurrence is not null
+        and (
+            checked.source_file != repeated_keys.first_occurrence.source_file
+            or checked.source_row_number != repeated_keys.first_occurrence.source_row_number
+        ) as is_repeated_key,
+        repeated_keys.first_occurrence.source_file || ' data row '
+        || repeated_keys.first_occurrence.source_row_number as first_occurrence
     from checked
+    left join repeated_keys
+        on
+            checked.row_rejection_reason is null
+            and checked.data_year = repeated_keys.data_year
+            and checked.npi = repeated_keys.npi
+            and checked.hcpcs_code = repeated_keys.hcpcs_code
+            and checked.place_of_service = repeated_keys.place_of_service
 ),
 
 final as (
@@ -191,14 +206,14 @@ final as (
         coalesce(
             row_rejection_reason,
             case
-                when key_occurrence > 1
+                when is_repeated_key
                     then 'repeats the key (data_year, npi, hcpcs_code, place_of_service) of '
                         || first_occurrence || ', which was loaded'
             end
         ) as rejection_reason,
         -- the raw text of a rejected row, for the analyst who checks it against the file
         case
-            when row_rejection_reason is not null or key_occurrence > 1
+            when row_rejection_reason is not null or is_repeated_key
                 then to_json({
                         'npi': npi,
                         'provider_last_org_name': provider_last_org_name,
