@@ -132,40 +132,60 @@ checked as (
     from typed
 ),
 
--- Keys held by more than one valid row (few, if any): an aggregate, not a window over every row,
--- so a national year stays a single hash pass.
+-- Keys held by more than one valid row (few, if any): aggregates, not a window over every row,
+-- so a national year stays a hash pass. The first occurrence is the first in file order.
 repeated_keys as (
     select
         data_year,
         npi,
         hcpcs_code,
         place_of_service,
-        min({'source_file': source_file, 'source_row_number': source_row_number}) as first_occurrence
+        min(source_file) as first_source_file
     from checked
     where row_rejection_reason is null
     group by data_year, npi, hcpcs_code, place_of_service
     having count(*) > 1
 ),
 
+first_occurrences as (
+    select
+        repeated_keys.data_year,
+        repeated_keys.npi,
+        repeated_keys.hcpcs_code,
+        repeated_keys.place_of_service,
+        repeated_keys.first_source_file,
+        min(checked.source_row_number) as first_source_row_number
+    from repeated_keys
+    inner join checked
+        on
+            repeated_keys.data_year = checked.data_year
+            and repeated_keys.npi = checked.npi
+            and repeated_keys.hcpcs_code = checked.hcpcs_code
+            and repeated_keys.place_of_service = checked.place_of_service
+            and repeated_keys.first_source_file = checked.source_file
+    where checked.row_rejection_reason is null
+    group by all
+),
+
 ranked as (
     select
         checked.*,
         -- among rows that pass every other rule, the first in file order keeps the key
-        repeated_keys.first_occurrence is not null
-        and (
-            checked.source_file != repeated_keys.first_occurrence.source_file
-            or checked.source_row_number != repeated_keys.first_occurrence.source_row_number
+        coalesce(
+            checked.source_file != first_occurrences.first_source_file
+            or checked.source_row_number != first_occurrences.first_source_row_number,
+            false
         ) as is_repeated_key,
-        repeated_keys.first_occurrence.source_file || ' data row '
-        || repeated_keys.first_occurrence.source_row_number as first_occurrence
+        first_occurrences.first_source_file || ' data row '
+        || first_occurrences.first_source_row_number as first_occurrence
     from checked
-    left join repeated_keys
+    left join first_occurrences
         on
             checked.row_rejection_reason is null
-            and checked.data_year = repeated_keys.data_year
-            and checked.npi = repeated_keys.npi
-            and checked.hcpcs_code = repeated_keys.hcpcs_code
-            and checked.place_of_service = repeated_keys.place_of_service
+            and checked.data_year = first_occurrences.data_year
+            and checked.npi = first_occurrences.npi
+            and checked.hcpcs_code = first_occurrences.hcpcs_code
+            and checked.place_of_service = first_occurrences.place_of_service
 ),
 
 final as (
