@@ -12,7 +12,8 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export MEDICARE_DUCKDB_PATH ?= $(CURDIR)/warehouse/medicare.duckdb
 
-.PHONY: build test lint lint-sql lint-python dbt-build pytest docs docs-serve evaluate benchmark clean
+.PHONY: build install warehouse-dir test lint lint-sql lint-python dbt-build pytest docs docs-serve evaluate \
+	benchmark benchmark-ingest clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,18 @@ docs: $(STAMP) warehouse-dir
 
 docs-serve: docs
 	$(DBT) docs serve --port 8080
+
+## evaluate: inject known anomalies into a copy of the sample, rebuild, print ROC-AUC and precision at k
+evaluate: $(STAMP)
+	$(BIN)/python -m deep_medicare.evaluate
+
+## benchmark: scoring time and peak memory for one million generated provider-years
+benchmark: $(STAMP)
+	$(BIN)/python -m deep_medicare.benchmark
+
+## benchmark-ingest: staging throughput on a generated national-size (10 million line) raw file
+benchmark-ingest: $(STAMP)
+	$(BIN)/python -m deep_medicare.ingest_benchmark --rows 10000000
 
 clean:
 	rm -rf target logs warehouse

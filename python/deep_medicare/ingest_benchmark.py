@@ -30,7 +30,9 @@ def repo_root() -> Path:
 def write_synthetic_file(sample_glob: str, out_path: Path, rows: int, gzip: bool) -> int:
     """Write `rows` CMS-layout lines cycled from the sample, keys kept distinct."""
     con = duckdb.connect()
-    sample_rows = con.sql(f"select count(*) from read_csv('{sample_glob}', all_varchar = true)").fetchall()[0][0]
+    sample_rows = con.sql(f"select count(*) from read_csv('{sample_glob}', all_varchar = true)").fetchall()[
+        0
+    ][0]
     copies = -(-rows // sample_rows)
     compression = "gzip" if gzip else "none"
     # Each (copy, sample year) gets its own block of 10,000 NPIs: the sample's 3,422 NPIs, ranked,

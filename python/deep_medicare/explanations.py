@@ -1,0 +1,237 @@
+"""Reasons an investigator reads: the features that make a provider-year stand out, in words.
+
+Each reason family (price, volume, charges, code mix, growth, size) offers at most one reason, from its
+strongest feature. Strength is the feature's robust z divided by that feature's ordinary extreme in the same
+direction (as in scoring), times the family's weight. A row lists up to `max_reasons` reasons of strength
+at least `min_strength`, strongest first, joined by "; ". A flagged row always gets at least one reason:
+its strongest feature, or the Isolation Forest's verdict when no single feature stands out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from deep_medicare.feature_sets import SUSPICION_FAMILIES, peer_prefix
+from deep_medicare.scoring import feature_matrix, tail_scale
+
+PLACE_NAMES = (("O", "office"), ("F", "facility"))
+SEPARATOR = "; "
+DEFAULT_MAX_REASONS = 3
+DEFAULT_MIN_STRENGTH = 1.0
+SIZE_WEIGHT = 0.5
+
+TextBuilder = Callable[[pd.DataFrame], pd.Series]
+
+
+def format_ratio(ratio: float) -> str:
+    """A ratio to a peer median as "4.1×" (two decimals below 0.95, so 0.5 reads "0.50×")."""
+    return f"{ratio:.1f}×" if ratio >= 0.95 else f"{ratio:.2f}×"
+
+
+def format_change(change: float) -> str:
+    """A fractional change as "up 250%" or "down 40%"."""
+    return f"up {change:.0%}" if change >= 0 else f"down {-change:.0%}"
+
+
+def place_name(place_of_service: str) -> str:
+    """'O' -> "office", 'F' -> "facility"; anything else as given."""
+    return dict(PLACE_NAMES).get(str(place_of_service), str(place_of_service))
+
+
+def _peer_words(scope: str, specialty: str) -> tuple[str, str]:
+    """("state peer" or "peer", the specialty or "all specialties") for a peer scope from features."""
+    return ("state peer" if scope == "state" else "peer", "all specialties" if scope == "all" else specialty)
+
+
+def _peer_metric_text(metric: str, group: str, label: str) -> TextBuilder:
+    """Builder of e.g. "services per beneficiary 4.1× the peer median (Dermatology, 17311, office)"."""
+    prefix = peer_prefix(metric, group)
+
+    def build(frame: pd.DataFrame) -> pd.Series:
+        texts = []
+        for ratio, code, place, scope, specialty, state in zip(
+            frame[f"{prefix}_top_ratio"],
+            frame[f"{prefix}_top_hcpcs_code"],
+            frame[f"{prefix}_top_place_of_service"],
+            frame[f"{prefix}_top_peer_scope"],
+            frame["provider_type"],
+            frame["provider_state"],
+            strict=True,
+        ):
+            peers, who = _peer_words(str(scope), str(specialty))
+            where = f"{who}, {code}, {place_name(place)}" + (f", {state}" if scope == "state" else "")
+            texts.append(f"{label} {format_ratio(ratio)} the {peers} median ({where})")
+        return pd.Series(texts, index=frame.index, dtype=object)
+
+    return build
+
+
+def _add_on_share_text(frame: pd.DataFrame) -> pd.Series:
+    """E.g. "add-on share of 17311-family services 68% vs peer median 36% (Dermatology)"."""
+    texts = []
+    for share, median, base, scope, specialty in zip(
+        frame["add_on_top_share"],
+        frame["add_on_top_peer_median"],
+        frame["add_on_top_base_hcpcs_code"],
+        frame["add_on_top_peer_scope"],
+        frame["provider_type"],
+        strict=True,
+    ):
+        _, who = _peer_words(str(scope), str(specialty))
+        texts.append(
+            f"add-on share of {base}-family services {share:.0%} vs peer median {median:.0%} ({who})"
+        )
+    return pd.Series(texts, index=frame.index, dtype=object)
+
+
+def _add_on_change_text(frame: pd.DataFrame) -> pd.Series:
+    """E.g. "add-on share 68%, up from 41% the previous year"."""
+    texts = [
+        f"add-on share {share:.0%}, {'up' if share >= previous else 'down'} from {previous:.0%} "
+        "the previous year"
+        for share, previous in zip(frame["add_on_share"], frame["add_on_share_previous"], strict=True)
+    ]
+    return pd.Series(texts, index=frame.index, dtype=object)
+
+
+def _growth_text(measure: str, label: str) -> TextBuilder:
+    """Builder of e.g. "services up 250% on the previous year (similar-size practices: up 2%)"."""
+
+    def build(frame: pd.DataFrame) -> pd.Series:
+        texts = [
+            f"{label} {format_change(change)} on the previous year "
+            f"(similar-size practices: {format_change(median)})"
+            for change, median in zip(
+                frame[f"{measure}_yoy_change"], frame[f"{measure}_yoy_change_peer_median"], strict=True
+            )
+        ]
+        return pd.Series(texts, index=frame.index, dtype=object)
+
+    return build
+
+
+def _size_text(measure: str, label: str) -> TextBuilder:
+    """Builder of e.g. "total services 6.8× the median provider (Dermatology, 2019)"."""
+
+    def build(frame: pd.DataFrame) -> pd.Series:
+        texts = []
+        for ratio, scope, specialty, year in zip(
+            frame[f"{measure}_peer_ratio"],
+            frame["size_peer_scope"],
+            frame["provider_type"],
+            frame["data_year"],
+            strict=True,
+        ):
+            _, who = _peer_words(str(scope), str(specialty))
+            texts.append(f"{label} {format_ratio(ratio)} the median provider ({who}, {year})")
+        return pd.Series(texts, index=frame.index, dtype=object)
+
+    return build
+
+
+def reason_texts() -> dict[str, TextBuilder]:
+    """For each feature that can give a reason, the builder of its words."""
+    return {
+        "payment_per_service_state_peer_robust_z": _peer_metric_text(
+            "payment_per_service", "state_peer", "payment per service"
+        ),
+        "allowed_per_service_state_peer_robust_z": _peer_metric_text(
+            "allowed_per_service", "state_peer", "allowed amount per service"
+        ),
+        "services_per_beneficiary_peer_robust_z": _peer_metric_text(
+            "services_per_beneficiary", "peer", "services per beneficiary"
+        ),
+        "beneficiary_day_services_per_beneficiary_peer_robust_z": _peer_metric_text(
+            "beneficiary_day_services_per_beneficiary", "peer", "beneficiary-day services per beneficiary"
+        ),
+        "charge_to_allowed_ratio_peer_robust_z": _peer_metric_text(
+            "charge_to_allowed_ratio", "peer", "charge-to-allowed ratio"
+        ),
+        "add_on_share_peer_robust_z": _add_on_share_text,
+        "add_on_share_change_robust_z": _add_on_change_text,
+        "payment_growth_robust_z": _growth_text("payment", "Medicare payment"),
+        "services_growth_robust_z": _growth_text("services", "services"),
+        "total_services_peer_robust_z": _size_text("total_services", "total services"),
+        "total_medicare_payment_peer_robust_z": _size_text(
+            "total_medicare_payment", "total Medicare payment"
+        ),
+    }
+
+
+def reason_families() -> tuple[tuple[str, tuple[str, ...], float], ...]:
+    """Families that offer one reason each: the scoring families, then size (context, half weight)."""
+    size = ("size", ("total_services_peer_robust_z", "total_medicare_payment_peer_robust_z"), SIZE_WEIGHT)
+    return (*SUSPICION_FAMILIES, size)
+
+
+def reason_strengths(scored: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per row and reason family: (strength of its strongest feature, column index of that feature).
+
+    The column index points into the flat list of features of `reason_families()`.
+    """
+    families = reason_families()
+    columns = [feature for _, family, _ in families for feature in family]
+    matrix = feature_matrix(scored, columns)
+    # NaN stays NaN here so a feature that was not measured never gives a reason.
+    measured = scored[columns].notna().to_numpy() & np.isfinite(
+        scored[columns].to_numpy(dtype=float, na_value=0.0)
+    )
+    positive = np.clip(matrix, 0.0, None) / tail_scale(matrix)
+    negative = np.clip(-matrix, 0.0, None) / tail_scale(-matrix)
+    strength = np.where(measured, np.maximum(positive, negative), np.nan)
+    family_strength = np.zeros((len(scored), len(families)))
+    family_feature = np.zeros((len(scored), len(families)), dtype=int)
+    start = 0
+    for index, (_, family, weight) in enumerate(families):
+        block = strength[:, start : start + len(family)]
+        filled = np.nan_to_num(block, nan=-1.0)
+        best = np.argmax(filled, axis=1) if len(scored) else np.zeros(0, dtype=int)
+        family_feature[:, index] = start + best
+        family_strength[:, index] = weight * np.take_along_axis(filled, best[:, None], axis=1)[:, 0]
+        start += len(family)
+    return family_strength, family_feature
+
+
+def explain(
+    scored: pd.DataFrame,
+    max_reasons: int = DEFAULT_MAX_REASONS,
+    min_strength: float = DEFAULT_MIN_STRENGTH,
+) -> pd.Series:
+    """One `reasons` string per row of `scored` (features plus is_flagged and isolation_score), index-aligned.
+
+    Rows that are not flagged and have nothing of strength `min_strength` get an empty string.
+    """
+    if scored.empty:
+        return pd.Series([], index=scored.index, dtype=object)
+    families = reason_families()
+    columns = [feature for _, family, _ in families for feature in family]
+    builders = reason_texts()
+    strength, feature = reason_strengths(scored)
+    is_flagged = (
+        scored["is_flagged"].to_numpy(dtype=bool) if "is_flagged" in scored else np.zeros(len(scored), bool)
+    )
+
+    order = np.argsort(-strength, axis=1, kind="stable")[:, :max_reasons]
+    picked_strength = np.take_along_axis(strength, order, axis=1)
+    keep = picked_strength >= min_strength
+    # A flagged row always keeps its strongest measurable reason.
+    keep[:, 0] |= is_flagged & (picked_strength[:, 0] > 0)
+    picked_feature = np.take_along_axis(feature, order, axis=1)
+
+    parts: list[list[str]] = [[] for _ in range(len(scored))]
+    for slot in range(order.shape[1]):
+        for column_index in np.unique(picked_feature[keep[:, slot], slot]):
+            rows = np.flatnonzero(keep[:, slot] & (picked_feature[:, slot] == column_index))
+            texts = builders[columns[column_index]](scored.iloc[rows])
+            for row, text in zip(rows, texts, strict=True):
+                parts[row].append(text)
+    reasons = [SEPARATOR.join(texts) for texts in parts]
+    isolation = scored["isolation_score"].to_numpy(dtype=float) if "isolation_score" in scored else None
+    for row in np.flatnonzero(is_flagged):
+        if not reasons[row]:
+            detail = f" (isolation score {isolation[row]:.2f})" if isolation is not None else ""
+            reasons[row] = f"unusual combination of features{detail}"
+    return pd.Series(reasons, index=scored.index, dtype=object)

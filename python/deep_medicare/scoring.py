@@ -1,0 +1,151 @@
+"""Anomaly scores from features: an Isolation Forest and peer robust z-scores, combined into [0, 1].
+
+- Robust statistics: each suspicion feature's peer robust z, positive part only (higher price, volume,
+  charges, add-on share or growth than peers), divided by that feature's ordinary high (its 99th
+  percentile in the data, at least 1). Within a family of features that measure the same thing the
+  largest counts (times the family's weight); across families the evidence adds up as a Euclidean norm
+  c. The component is c / (c + 1), so a row whose only signal sits at its feature's ordinary high scores
+  0.5.
+- Isolation Forest (scikit-learn, fixed random_state, one job) on all model features, robustly scaled. Its
+  score 2^(-E[h(x)] / c(n)) lies in (0, 1) and 0.5 or less is ordinary, so the component is
+  (s - 0.5) / 0.5 clipped to [0, 1]. It sees both directions and unusual combinations of features.
+
+anomaly_score is their weighted mean. Rows are sorted by (npi, data_year) before fitting, so the same input
+gives the same scores whatever order its rows arrive in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import IsolationForest
+
+from deep_medicare.feature_sets import KEYS, MODEL_FEATURES, SUSPICION_FAMILIES, SUSPICION_FEATURES
+
+# Robust z beyond this is equally extreme; the cap keeps one wild value from flattening the forest's splits.
+Z_CAP = 50.0
+MAD_TO_SIGMA = 1.4826
+IQR_TO_SIGMA = 1.349
+DEFAULT_ISOLATION_WEIGHT = 0.25
+DEFAULT_N_ESTIMATORS = 100
+DEFAULT_MAX_SAMPLES = 512
+DEFAULT_TAIL_QUANTILE = 0.99
+
+
+def feature_matrix(features: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """Features as a float matrix capped at +-Z_CAP; NaN (not measurable) becomes 0, the peer median."""
+    matrix = features[list(columns)].to_numpy(dtype=float, na_value=np.nan)
+    return np.nan_to_num(np.clip(matrix, -Z_CAP, Z_CAP), nan=0.0)
+
+
+def robust_scale(matrix: np.ndarray) -> np.ndarray:
+    """Centre each column on its median and divide by 1.4826 * MAD (IQR / 1.349, then 1, when that is 0)."""
+    if matrix.shape[0] == 0:
+        return matrix.copy()
+    median = np.median(matrix, axis=0)
+    mad = np.median(np.abs(matrix - median), axis=0) * MAD_TO_SIGMA
+    q75, q25 = np.percentile(matrix, [75, 25], axis=0)
+    iqr = (q75 - q25) / IQR_TO_SIGMA
+    scale = np.where(mad > 0, mad, np.where(iqr > 0, iqr, 1.0))
+    return (matrix - median) / scale
+
+
+def isolation_component(
+    matrix: np.ndarray,
+    random_state: int,
+    n_estimators: int = DEFAULT_N_ESTIMATORS,
+    max_samples: int = DEFAULT_MAX_SAMPLES,
+) -> np.ndarray:
+    """Isolation Forest anomaly score rescaled to [0, 1]: 0 up to the ordinary 0.5, 1 at the maximum.
+
+    Each tree is grown on `max_samples` rows, so fitting costs the same at a thousand rows or a million.
+    """
+    n_rows = matrix.shape[0]
+    if n_rows < 2:
+        return np.zeros(n_rows)
+    model = IsolationForest(
+        n_estimators=n_estimators,
+        max_samples=min(max_samples, n_rows),
+        random_state=random_state,
+        n_jobs=1,
+    )
+    model.fit(matrix)
+    paper_score = -model.score_samples(matrix)
+    return np.clip((paper_score - 0.5) / 0.5, 0.0, 1.0)
+
+
+def tail_scale(matrix: np.ndarray, quantile: float = DEFAULT_TAIL_QUANTILE) -> np.ndarray:
+    """Per column, the `quantile` of max(z, 0), at least 1: how far that feature's ordinary highs reach.
+
+    Features with naturally heavy tails (growth of small practices, charge-to-allowed ratios set by each
+    practice's own charge master) need a larger deviation to count as much as a tight one (price).
+    """
+    if matrix.shape[0] == 0:
+        return np.ones(matrix.shape[1])
+    return np.maximum(np.quantile(np.clip(matrix, 0.0, None), quantile, axis=0), 1.0)
+
+
+def family_evidence(matrix: np.ndarray, scale: np.ndarray, columns: Sequence[str]) -> np.ndarray:
+    """Per row and suspicion family, the family's weight times its largest positive z / scale."""
+    calibrated = np.clip(matrix, 0.0, None) / scale
+    position = {column: index for index, column in enumerate(columns)}
+    evidence = np.zeros((matrix.shape[0], len(SUSPICION_FAMILIES)))
+    for family_index, (_, family, weight) in enumerate(SUSPICION_FAMILIES):
+        evidence[:, family_index] = weight * calibrated[:, [position[column] for column in family]].max(
+            axis=1
+        )
+    return evidence
+
+
+def robust_component(evidence: np.ndarray) -> np.ndarray:
+    """Euclidean norm c of the family evidence, mapped to [0, 1) by c / (c + 1)."""
+    combined = np.sqrt(np.sum(evidence**2, axis=1))
+    return combined / (combined + 1.0)
+
+
+def score_features(
+    features: pd.DataFrame,
+    random_state: int = 0,
+    isolation_weight: float = DEFAULT_ISOLATION_WEIGHT,
+    n_estimators: int = DEFAULT_N_ESTIMATORS,
+    max_samples: int = DEFAULT_MAX_SAMPLES,
+    tail_quantile: float = DEFAULT_TAIL_QUANTILE,
+) -> pd.DataFrame:
+    """Features sorted by (npi, data_year), plus isolation_score, robust_score and anomaly_score in [0, 1]."""
+    if not 0.0 <= isolation_weight <= 1.0:
+        raise ValueError(f"isolation_weight must be in [0, 1], got {isolation_weight}")
+    ordered = features.sort_values(KEYS, kind="mergesort").reset_index(drop=True)
+    isolation = isolation_component(
+        robust_scale(feature_matrix(ordered, MODEL_FEATURES)), random_state, n_estimators, max_samples
+    )
+    suspicion = feature_matrix(ordered, SUSPICION_FEATURES)
+    evidence = family_evidence(suspicion, tail_scale(suspicion, tail_quantile), SUSPICION_FEATURES)
+    robust = robust_component(evidence)
+    scored = ordered.copy()
+    scored["isolation_score"] = isolation
+    scored["robust_score"] = robust
+    scored["anomaly_score"] = np.clip(
+        isolation_weight * isolation + (1.0 - isolation_weight) * robust, 0.0, 1.0
+    )
+    return scored
+
+
+def rank_and_flag(scored: pd.DataFrame, flag_share: float = 0.01) -> pd.DataFrame:
+    """Add anomaly_rank (1 = most anomalous within its data_year; ties go to the lower npi) and is_flagged.
+
+    Each year flags its top ceil(flag_share * rows) provider-years, so every non-empty year flags at least 1.
+    """
+    if not 0.0 < flag_share <= 1.0:
+        raise ValueError(f"flag_share must be in (0, 1], got {flag_share}")
+    ranked = scored.sort_values(
+        ["data_year", "anomaly_score", "npi"], ascending=[True, False, True], kind="mergesort"
+    ).reset_index(drop=True)
+    ranked["anomaly_rank"] = ranked.groupby("data_year", sort=False).cumcount().astype("int64") + 1
+    year_rows = ranked.groupby("data_year", sort=False)["npi"].transform("size")
+    # The small tolerance keeps float noise (0.01 * 700 = 7.000000000000001) from flagging one extra row.
+    flag_count = year_rows.map(lambda rows: max(1, math.ceil(flag_share * rows - 1e-9)))
+    ranked["is_flagged"] = ranked["anomaly_rank"] <= flag_count
+    return ranked

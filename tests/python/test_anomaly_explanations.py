@@ -1,0 +1,141 @@
+"""Reasons in words, from hand-made scored rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from deep_medicare.explanations import explain, format_change, format_ratio, place_name
+from deep_medicare.feature_sets import MODEL_FEATURES, PEER_METRICS, peer_prefix
+
+
+def scored_rows(count: int) -> pd.DataFrame:
+    """`count` ordinary scored provider-years (Dermatology, NC, 2020) with every feature at the peer median,
+    except a deterministic wobble so the features' ordinary extremes are about 1; none flagged."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "npi": [f"{1000000000 + index}" for index in range(count)],
+            "data_year": 2020,
+            "provider_type": "Dermatology",
+            "provider_state": "NC",
+            "is_flagged": False,
+            "isolation_score": 0.0,
+            "payment_yoy_change": 0.0,
+            "services_yoy_change": 0.0,
+            "payment_yoy_change_peer_median": 0.02,
+            "services_yoy_change_peer_median": 0.02,
+            "total_services_peer_ratio": 1.0,
+            "total_medicare_payment_peer_ratio": 1.0,
+            "size_peer_scope": "specialty",
+            "add_on_share": 0.35,
+            "add_on_share_previous": 0.35,
+            "add_on_top_share": 0.35,
+            "add_on_top_peer_median": 0.35,
+            "add_on_top_base_hcpcs_code": "17311",
+            "add_on_top_peer_scope": "specialty",
+        }
+    )
+    for metric, group in PEER_METRICS:
+        prefix = peer_prefix(metric, group)
+        frame[f"{prefix}_top_ratio"] = 1.0
+        frame[f"{prefix}_top_hcpcs_code"] = "17311"
+        frame[f"{prefix}_top_place_of_service"] = "O"
+        frame[f"{prefix}_top_peer_scope"] = "state" if group == "state_peer" else "specialty"
+    for column in MODEL_FEATURES:
+        frame[column] = rng.uniform(-0.5, 0.5, size=count)
+    return frame
+
+
+def test_number_and_place_words():
+    assert format_ratio(4.0) == "4.0×"
+    assert format_ratio(4.06) == "4.1×"
+    assert format_ratio(0.5) == "0.50×"
+    assert format_change(2.5) == "up 250%"
+    assert format_change(-0.4) == "down 40%"
+    assert place_name("O") == "office"
+    assert place_name("F") == "facility"
+
+
+def test_services_per_beneficiary_reason_names_ratio_specialty_code_and_place():
+    rows = scored_rows(200)
+    rows.loc[5, "services_per_beneficiary_peer_robust_z"] = 12.0
+    rows.loc[5, "services_per_beneficiary_peer_top_ratio"] = 4.1
+    reasons = explain(rows)
+    assert reasons[5] == "services per beneficiary 4.1× the peer median (Dermatology, 17311, office)"
+
+
+def test_price_reason_names_the_state_peers_and_fallbacks_name_all_specialties():
+    rows = scored_rows(200)
+    rows.loc[3, "payment_per_service_state_peer_robust_z"] = 9.0
+    rows.loc[3, "payment_per_service_state_peer_top_ratio"] = 1.6
+    rows.loc[3, "payment_per_service_state_peer_top_place_of_service"] = "F"
+    rows.loc[4, "charge_to_allowed_ratio_peer_robust_z"] = 9.0
+    rows.loc[4, "charge_to_allowed_ratio_peer_top_ratio"] = 3.0
+    rows.loc[4, "charge_to_allowed_ratio_peer_top_peer_scope"] = "all"
+    rows.loc[4, "charge_to_allowed_ratio_peer_top_hcpcs_code"] = "17313"
+    reasons = explain(rows)
+    assert reasons[3] == "payment per service 1.6× the state peer median (Dermatology, 17311, facility, NC)"
+    assert reasons[4] == "charge-to-allowed ratio 3.0× the peer median (all specialties, 17313, office)"
+
+
+def test_reasons_are_strongest_first_one_per_family_and_at_most_max_reasons():
+    rows = scored_rows(200)
+    rows.loc[0, "services_growth_robust_z"] = 20.0
+    rows.loc[0, "services_yoy_change"] = 2.5
+    rows.loc[0, "payment_growth_robust_z"] = 18.0  # same family as services growth: no second reason
+    rows.loc[0, "payment_per_service_state_peer_robust_z"] = 10.0
+    rows.loc[0, "payment_per_service_state_peer_top_ratio"] = 1.5
+    rows.loc[0, "add_on_share_change_robust_z"] = 5.0
+    rows.loc[0, "add_on_share"] = 0.62
+    rows.loc[0, "add_on_share_previous"] = 0.31
+    rows.loc[0, "total_services_peer_robust_z"] = 4.0
+    reasons = explain(rows, max_reasons=3)[0].split("; ")
+    assert reasons == [
+        "services up 250% on the previous year (similar-size practices: up 2%)",
+        "payment per service 1.5× the state peer median (Dermatology, 17311, office, NC)",
+        "add-on share 62%, up from 31% the previous year",
+    ]
+
+
+def test_add_on_and_size_reasons():
+    rows = scored_rows(200)
+    rows.loc[1, "add_on_share_peer_robust_z"] = 9.0
+    rows.loc[1, "add_on_top_share"] = 0.68
+    rows.loc[1, "add_on_top_peer_median"] = 0.36
+    rows.loc[2, "total_services_peer_robust_z"] = 9.0
+    rows.loc[2, "total_services_peer_ratio"] = 6.8
+    reasons = explain(rows)
+    assert reasons[1] == "add-on share of 17311-family services 68% vs peer median 36% (Dermatology)"
+    assert reasons[2] == "total services 6.8× the median provider (Dermatology, 2020)"
+
+
+def test_low_values_are_reasons_too():
+    rows = scored_rows(200)
+    rows.loc[7, "allowed_per_service_state_peer_robust_z"] = -12.0
+    rows.loc[7, "allowed_per_service_state_peer_top_ratio"] = 0.19
+    assert (
+        explain(rows)[7]
+        == "allowed amount per service 0.19× the state peer median (Dermatology, 17311, office, NC)"
+    )
+
+
+def test_ordinary_rows_have_no_reasons_but_every_flagged_row_has_one():
+    rows = scored_rows(200)
+    rows.loc[[10, 11], "is_flagged"] = True
+    rows.loc[11, list(MODEL_FEATURES)] = np.nan
+    rows.loc[11, "isolation_score"] = 0.62
+    reasons = explain(rows)
+    assert reasons[12] == ""
+    assert reasons[10] != ""
+    assert reasons[11] == "unusual combination of features (isolation score 0.62)"
+    assert (reasons[rows["is_flagged"]] != "").all()
+
+
+@pytest.mark.parametrize("count", [0, 1])
+def test_tiny_inputs(count):
+    rows = scored_rows(count).assign(is_flagged=True)
+    reasons = explain(rows)
+    assert len(reasons) == count
+    assert (reasons != "").all()
