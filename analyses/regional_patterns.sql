@@ -37,7 +37,7 @@ final as (
         geographies.geography_level,
         geographies.geography_code,
         geographies.geography_name,
-        geographies.provider_count,
+        geographies.providers,
         round(geographies.total_medicare_payment, 2) as total_medicare_payment,
         round(geographies.payment_per_service, 2) as payment_per_service,
         round(100 * geographies.payment_per_service / national.payment_per_service, 1) as payment_per_service_index,

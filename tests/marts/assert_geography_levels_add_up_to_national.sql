@@ -19,7 +19,7 @@ level_totals as (
     select
         data_year,
         geography_level,
-        sum(provider_count) as provider_count,
+        sum(providers) as providers,
         sum(total_medicare_payment) as total_medicare_payment,
         sum(total_services) as total_services
     from regions
@@ -33,8 +33,8 @@ compared as (
     select
         level_totals.data_year,
         level_totals.geography_level,
-        level_totals.provider_count,
-        national.provider_count as national_provider_count,
+        level_totals.providers,
+        national.providers as national_providers,
         level_totals.total_medicare_payment,
         national.total_medicare_payment as national_medicare_payment,
         level_totals.total_services,
@@ -46,6 +46,6 @@ compared as (
 
 select * from compared
 where
-    not coalesce(provider_count = national_provider_count, false)
+    not coalesce(providers = national_providers, false)
     or not coalesce(abs(total_medicare_payment - national_medicare_payment) < 0.005, false)
     or not coalesce(total_services = national_services, false)

@@ -32,7 +32,7 @@ mart_states as (
     select
         data_year,
         geography_code as provider_state,
-        provider_count,
+        providers as provider_count,
         total_medicare_payment,
         total_allowed_amount,
         total_services
