@@ -119,27 +119,17 @@ def score_warehouse(
     so memory holds two years of code-level rows, not all of them; scoring then sees every provider-year.
     Gives the same result as `score_provider_years` on the whole inputs (a test checks it).
     """
+
+    def features_of(years: Sequence[int]) -> pd.DataFrame:
+        return build_features(
+            _years_of(peer_benchmarks, years, BENCHMARK_COLUMNS),
+            _years_of(year_summary, years, SUMMARY_COLUMNS),
+            add_on_codes,
+            min_peer_group_size=min_peer_group_size,
+            min_relative_spread=min_relative_spread,
+        )
+
     years = sorted(int(row[0]) for row in year_summary.project("data_year").distinct().fetchall())
-    per_year = []
-    for year in years:
-        window = [year - 1, year]
-        features = build_features(
-            _years_of(peer_benchmarks, window, BENCHMARK_COLUMNS),
-            _years_of(year_summary, window, SUMMARY_COLUMNS),
-            add_on_codes,
-            min_peer_group_size=min_peer_group_size,
-            min_relative_spread=min_relative_spread,
-        )
-        per_year.append(features[features["data_year"] == year])
-    features = (
-        pd.concat(per_year, ignore_index=True)
-        if per_year
-        else build_features(
-            _years_of(peer_benchmarks, [], BENCHMARK_COLUMNS),
-            _years_of(year_summary, [], SUMMARY_COLUMNS),
-            add_on_codes,
-            min_peer_group_size=min_peer_group_size,
-            min_relative_spread=min_relative_spread,
-        )
-    )
+    per_year = [features_of([year - 1, year]).query("data_year == @year") for year in years]
+    features = pd.concat(per_year, ignore_index=True) if per_year else features_of([])
     return finish_scores(features, flag_share=flag_share, random_state=random_state)

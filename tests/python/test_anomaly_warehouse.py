@@ -39,3 +39,21 @@ def test_year_by_year_scoring_from_duckdb_equals_scoring_everything_at_once(inpu
         at_once.sort_values(key).reset_index(drop=True),
         check_dtype=False,
     )
+
+
+def test_an_empty_warehouse_scores_to_an_empty_table(inputs):
+    summary, benchmarks = inputs
+    con = duckdb.connect()
+    con.register("summary_frame", summary)
+    con.register("benchmarks_frame", benchmarks)
+    con.execute("create table provider_year_summary as select * from summary_frame where false")
+    con.execute("create table provider_peer_benchmarks as select * from benchmarks_frame where false")
+
+    scores = score_warehouse(
+        con.table("provider_peer_benchmarks"), con.table("provider_year_summary"), ADD_ON_CODES
+    )
+
+    assert scores.empty
+    assert {"npi", "data_year", "anomaly_score", "anomaly_rank", "is_flagged", "reasons"} <= set(
+        scores.columns
+    )
