@@ -6,13 +6,7 @@
     peer group chosen above. Robust z = (value - median) / (1.4826 * MAD): 1.4826 scales the median
     absolute deviation to the standard deviation for normally distributed data. Null when MAD = 0.
 -#}
-{%- set metrics = [
-    'payment_per_service',
-    'allowed_per_service',
-    'services_per_beneficiary',
-    'beneficiary_day_services_per_beneficiary',
-    'charge_to_allowed_ratio',
-] %}
+{%- set metrics = peer_metrics() %}
 {%- set mad_to_standard_deviation = 1.4826 %}
 
 with
