@@ -12,8 +12,13 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export MEDICARE_DUCKDB_PATH ?= $(CURDIR)/warehouse/medicare.duckdb
 
+# benchmark-national: lines per synthetic year, and how many years (ending at 2021)
+ROWS ?= 10000000
+YEARS ?= 1
+BENCHMARK_DIR := $(or $(MEDICARE_BENCHMARK_DIR),$(CURDIR)/target/benchmark-national)
+
 .PHONY: build install warehouse-dir test lint lint-sql lint-python dbt-build pytest docs docs-serve evaluate \
-	benchmark benchmark-ingest clean
+	benchmark benchmark-ingest benchmark-national benchmark-clean clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +71,15 @@ benchmark: $(STAMP)
 ## benchmark-ingest: staging throughput on a generated national-size (10 million line) raw file
 benchmark-ingest: $(STAMP)
 	$(BIN)/python -m deep_medicare.ingest_benchmark --rows 10000000
+
+## benchmark-national: synthetic national-size years, bare DuckDB scan vs full dbt build (ROWS, YEARS)
+benchmark-national: $(STAMP)
+	$(BIN)/python -m deep_medicare.national_benchmark --rows $(ROWS) --years $(YEARS)
+
+## benchmark-clean: delete benchmark-national's generated years and scratch builds
+benchmark-clean:
+	rm -rf "$(BENCHMARK_DIR)"/rows*-years*-seed*
+	rmdir "$(BENCHMARK_DIR)" 2>/dev/null || true
 
 clean:
 	rm -rf target logs warehouse
