@@ -1,7 +1,9 @@
 {#
-    Rule: region_year_summary's state rows equal staging grouped by provider_state and data year, to the
-    cent: Medicare payment, allowed amount, services and distinct providers. Fails with one row per state
-    and data year that differs or is missing on either side.
+    Rule: region_year_summary's state rows equal staging grouped by state and data year, to the cent:
+    Medicare payment, allowed amount, services and distinct providers. A provider-year counts in one state:
+    should its lines disagree, the state of its line with the most services (ties: lowest code, then place of
+    service), the rule the marts follow. Fails with one row per state and data year that differs or is
+    missing on either side.
 #}
 
 with
@@ -14,18 +16,35 @@ regions as (
     select * from {{ ref('region_year_summary') }}
 ),
 
-staging_states as (
+provider_year_states as (
     select
+        npi,
         data_year,
-        provider_state,
-        count(distinct npi) as provider_count,
-        sum(avg_medicare_payment_amount * total_services) as total_medicare_payment,
-        sum(avg_medicare_allowed_amount * total_services) as total_allowed_amount,
-        sum(total_services) as total_services
+        first(provider_state order by total_services desc, hcpcs_code asc, place_of_service asc) as provider_state
     from provider_services
     group by
-        data_year,
-        provider_state
+        npi,
+        data_year
+),
+
+staging_states as (
+    select
+        provider_services.data_year,
+        provider_year_states.provider_state,
+        count(distinct provider_services.npi) as provider_count,
+        sum(provider_services.avg_medicare_payment_amount * provider_services.total_services)
+            as total_medicare_payment,
+        sum(provider_services.avg_medicare_allowed_amount * provider_services.total_services)
+            as total_allowed_amount,
+        sum(provider_services.total_services) as total_services
+    from provider_services
+    inner join provider_year_states
+        on
+            provider_services.npi = provider_year_states.npi
+            and provider_services.data_year = provider_year_states.data_year
+    group by
+        provider_services.data_year,
+        provider_year_states.provider_state
 ),
 
 mart_states as (

@@ -1,5 +1,8 @@
 -- depends_on: {{ ref('base_cms__provider_service_rows') }}
 {#
+    Every raw line staging refuses, with its reason: rows that break a rule of a single row
+    (base_cms__provider_service_rows), rows that repeat a loaded key
+    (base_cms__provider_service_repeated_keys) and lines DuckDB's CSV reader could not parse.
     The malformed lines come from the table the post-hook of base_cms__provider_service_rows
     writes (DuckDB's CSV reader reports them during that model's scan); the ref above orders
     this model after it.
@@ -10,8 +13,8 @@
 {#- not built yet (dbt compile, docs or sqlfluff on a fresh warehouse): there is nothing to look up -#}
 {%- if execute and load_relation(ref('base_cms__provider_service_rows')) is not none -%}
     {%- set found = run_query(
-        'select distinct source_file from ' ~ ref('base_cms__provider_service_rows')
-        ~ ' where rejection_reason is not null order by 1'
+        'select source_file from ' ~ ref('base_cms__provider_service_rows') ~ ' where rejection_reason is not null'
+        ~ ' union select source_file from ' ~ ref('base_cms__provider_service_repeated_keys') ~ ' order by 1'
     ) -%}
     {%- set files_with_invalid_rows = found.columns[0].values() | list -%}
 {%- endif %}
@@ -20,6 +23,25 @@ with
 
 checked_rows as (
     select * from {{ ref('base_cms__provider_service_rows') }}
+),
+
+repeated_keys as (
+    select * from {{ ref('base_cms__provider_service_repeated_keys') }}
+),
+
+-- rows that break a rule of a single row, and rows that repeat a loaded key
+invalid_rows as (
+    select
+        checked_rows.*,
+        coalesce(checked_rows.rejection_reason, repeated_keys.rejection_reason) as row_rejection_reason
+    from checked_rows
+    left join repeated_keys
+        on
+            checked_rows.source_file = repeated_keys.source_file
+            and checked_rows.source_row_number = repeated_keys.source_row_number
+    where
+        checked_rows.rejection_reason is not null
+        or repeated_keys.source_file is not null
 ),
 
 malformed_lines as (
@@ -69,25 +91,39 @@ skipped_line_ordinals as (
 
 row_rejections as (
     select
-        checked_rows.source_file,
-        checked_rows.data_year,
+        invalid_rows.source_file,
+        invalid_rows.data_year,
         cast(
-            checked_rows.source_row_number
+            invalid_rows.source_row_number
             + 1
             + (
                 select count(*)
                 from skipped_line_ordinals
                 where
-                    skipped_line_ordinals.source_file = checked_rows.source_file
-                    and skipped_line_ordinals.parsed_rows_before < checked_rows.source_row_number
+                    skipped_line_ordinals.source_file = invalid_rows.source_file
+                    and skipped_line_ordinals.parsed_rows_before < invalid_rows.source_row_number
             ) as bigint
         ) as line_number,
         'invalid row' as rejection_stage,
-        checked_rows.rejection_reason,
+        invalid_rows.row_rejection_reason as rejection_reason,
         cast(null as varchar) as raw_line,
-        checked_rows.raw_values
-    from checked_rows
-    where checked_rows.rejection_reason is not null
+        -- the raw text of the row, for the analyst who checks it against the file
+        cast(to_json({
+            'npi': invalid_rows.npi,
+            'provider_last_org_name': invalid_rows.provider_last_org_name,
+            'provider_state': invalid_rows.provider_state,
+            'provider_type': invalid_rows.provider_type,
+            'hcpcs_code': invalid_rows.hcpcs_code,
+            'place_of_service': invalid_rows.place_of_service,
+            'total_beneficiaries': invalid_rows.raw_total_beneficiaries,
+            'total_services': invalid_rows.raw_total_services,
+            'total_beneficiary_day_services': invalid_rows.raw_total_beneficiary_day_services,
+            'avg_submitted_charge': invalid_rows.raw_avg_submitted_charge,
+            'avg_medicare_allowed_amount': invalid_rows.raw_avg_medicare_allowed_amount,
+            'avg_medicare_payment_amount': invalid_rows.raw_avg_medicare_payment_amount,
+            'avg_medicare_standardized_amount': invalid_rows.raw_avg_medicare_standardized_amount
+        }) as varchar) as raw_values
+    from invalid_rows
 ),
 
 line_rejections as (

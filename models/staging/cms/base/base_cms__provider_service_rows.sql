@@ -6,9 +6,11 @@
 }}
 
 {#-
-    Every data row DuckDB parsed from the raw CMS files, typed and checked. rejection_reason is
-    null for a row that belongs in staging; otherwise it says, in words, every rule the row breaks.
-    stg_cms__provider_services keeps the first kind, stg_cms__provider_services_rejected the second.
+    Every data row DuckDB parsed from the raw CMS files, typed and checked, in one streaming pass over
+    the text: no step here refers back to the parsed rows, so DuckDB never holds them all. rejection_reason
+    is null for a row that passes every rule of a single row; otherwise it says, in words, every rule the
+    row breaks. Rules across rows (a key repeated) are base_cms__provider_service_repeated_keys' job.
+    stg_cms__provider_services keeps the valid rows, stg_cms__provider_services_rejected the others.
     The macros below find, inspect and read the raw files; the comment under this one names their
     source so that dbt's lineage starts at the files.
 #}
@@ -132,62 +134,6 @@ checked as (
     from typed
 ),
 
--- Keys held by more than one valid row (few, if any): aggregates, not a window over every row,
--- so a national year stays a hash pass. The first occurrence is the first in file order.
-repeated_keys as (
-    select
-        data_year,
-        npi,
-        hcpcs_code,
-        place_of_service,
-        min(source_file) as first_source_file
-    from checked
-    where row_rejection_reason is null
-    group by data_year, npi, hcpcs_code, place_of_service
-    having count(*) > 1
-),
-
-first_occurrences as (
-    select
-        repeated_keys.data_year,
-        repeated_keys.npi,
-        repeated_keys.hcpcs_code,
-        repeated_keys.place_of_service,
-        repeated_keys.first_source_file,
-        min(checked.source_row_number) as first_source_row_number
-    from repeated_keys
-    inner join checked
-        on
-            repeated_keys.data_year = checked.data_year
-            and repeated_keys.npi = checked.npi
-            and repeated_keys.hcpcs_code = checked.hcpcs_code
-            and repeated_keys.place_of_service = checked.place_of_service
-            and repeated_keys.first_source_file = checked.source_file
-    where checked.row_rejection_reason is null
-    group by all
-),
-
-ranked as (
-    select
-        checked.*,
-        -- among rows that pass every other rule, the first in file order keeps the key
-        coalesce(
-            checked.source_file != first_occurrences.first_source_file
-            or checked.source_row_number != first_occurrences.first_source_row_number,
-            false
-        ) as is_repeated_key,
-        first_occurrences.first_source_file || ' data row '
-        || first_occurrences.first_source_row_number as first_occurrence
-    from checked
-    left join first_occurrences
-        on
-            checked.row_rejection_reason is null
-            and checked.data_year = first_occurrences.data_year
-            and checked.npi = first_occurrences.npi
-            and checked.hcpcs_code = first_occurrences.hcpcs_code
-            and checked.place_of_service = first_occurrences.place_of_service
-),
-
 final as (
     select
         source_file,
@@ -223,34 +169,17 @@ final as (
         avg_medicare_allowed_amount,
         avg_medicare_payment_amount,
         avg_medicare_standardized_amount,
-        coalesce(
-            row_rejection_reason,
-            case
-                when is_repeated_key
-                    then 'repeats the key (data_year, npi, hcpcs_code, place_of_service) of '
-                        || first_occurrence || ', which was loaded'
-            end
-        ) as rejection_reason,
-        -- the raw text of a rejected row, for the analyst who checks it against the file
-        case
-            when row_rejection_reason is not null or is_repeated_key
-                then to_json({
-                        'npi': npi,
-                        'provider_last_org_name': provider_last_org_name,
-                        'provider_state': provider_state,
-                        'provider_type': provider_type,
-                        'hcpcs_code': hcpcs_code,
-                        'place_of_service': place_of_service,
-                        'total_beneficiaries': raw_total_beneficiaries,
-                        'total_services': raw_total_services,
-                        'total_beneficiary_day_services': raw_total_beneficiary_day_services,
-                        'avg_submitted_charge': raw_avg_submitted_charge,
-                        'avg_medicare_allowed_amount': raw_avg_medicare_allowed_amount,
-                        'avg_medicare_payment_amount': raw_avg_medicare_payment_amount,
-                        'avg_medicare_standardized_amount': raw_avg_medicare_standardized_amount
-                    })::varchar
-        end as raw_values
-    from ranked
+        row_rejection_reason as rejection_reason,
+        -- the raw text of the numbers, for the analyst who checks a rejected row against the file
+        -- (stg_cms__provider_services_rejected shows it as raw_values)
+        raw_total_beneficiaries,
+        raw_total_services,
+        raw_total_beneficiary_day_services,
+        raw_avg_submitted_charge,
+        raw_avg_medicare_allowed_amount,
+        raw_avg_medicare_payment_amount,
+        raw_avg_medicare_standardized_amount
+    from checked
 )
 
 select * from final
