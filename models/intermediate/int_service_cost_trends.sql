@@ -11,65 +11,51 @@ provider_services as (
     select * from {{ ref('int_provider_service_years_enriched') }}
 ),
 
-national_totals as (
-    select
-        'national' as breakdown,
-        'all' as breakdown_value,
-        hcpcs_code,
-        data_year,
-        count(distinct npi) as provider_count,
-        sum(total_services) as total_services,
-        sum(total_submitted_charge_amount) as total_submitted_charge_amount,
-        sum(total_allowed_amount) as total_allowed_amount,
-        sum(total_medicare_payment) as total_medicare_payment
-    from provider_services
-    group by
-        hcpcs_code,
-        data_year
+breakdowns as (
+    select 'national' as breakdown
+    union all
+    select 'place_of_service' as breakdown
+    union all
+    select 'specialty' as breakdown
 ),
 
-place_of_service_totals as (
+-- each row once per breakdown, labelled with its value in that breakdown: one aggregation serves all three
+rows_by_breakdown as (
     select
-        'place_of_service' as breakdown,
-        place_of_service as breakdown_value,
-        hcpcs_code,
-        data_year,
-        count(distinct npi) as provider_count,
-        sum(total_services) as total_services,
-        sum(total_submitted_charge_amount) as total_submitted_charge_amount,
-        sum(total_allowed_amount) as total_allowed_amount,
-        sum(total_medicare_payment) as total_medicare_payment
+        breakdowns.breakdown,
+        case breakdowns.breakdown
+            when 'national' then 'all'
+            when 'place_of_service' then provider_services.place_of_service
+            when 'specialty' then provider_services.provider_type
+        end as breakdown_value,
+        provider_services.hcpcs_code,
+        provider_services.data_year,
+        provider_services.npi,
+        provider_services.total_services,
+        provider_services.total_submitted_charge_amount,
+        provider_services.total_allowed_amount,
+        provider_services.total_medicare_payment
     from provider_services
-    group by
-        place_of_service,
-        hcpcs_code,
-        data_year
-),
-
-specialty_totals as (
-    select
-        'specialty' as breakdown,
-        provider_type as breakdown_value,
-        hcpcs_code,
-        data_year,
-        count(distinct npi) as provider_count,
-        sum(total_services) as total_services,
-        sum(total_submitted_charge_amount) as total_submitted_charge_amount,
-        sum(total_allowed_amount) as total_allowed_amount,
-        sum(total_medicare_payment) as total_medicare_payment
-    from provider_services
-    group by
-        provider_type,
-        hcpcs_code,
-        data_year
+    cross join breakdowns
 ),
 
 yearly_totals as (
-    select * from national_totals
-    union all
-    select * from place_of_service_totals
-    union all
-    select * from specialty_totals
+    select
+        breakdown,
+        breakdown_value,
+        hcpcs_code,
+        data_year,
+        count(distinct npi) as provider_count,
+        sum(total_services) as total_services,
+        sum(total_submitted_charge_amount) as total_submitted_charge_amount,
+        sum(total_allowed_amount) as total_allowed_amount,
+        sum(total_medicare_payment) as total_medicare_payment
+    from rows_by_breakdown
+    group by
+        breakdown,
+        breakdown_value,
+        hcpcs_code,
+        data_year
 ),
 
 rates as (
