@@ -2,6 +2,9 @@
     The text encoding to read a raw file with. The var `physician_file_encoding` is `auto`
     (default), `utf-8` or `latin-1`. In auto mode the file is probed: when every line decodes as
     UTF-8 it is UTF-8, otherwise Latin-1 (CMS's older downloads), so names keep their accents.
+    A first pass looks for any byte outside ASCII (read as Latin-1, such a byte is a character whose UTF-8
+    form is longer than one byte); a plain ASCII file reads the same either way, so only files with such
+    bytes get the second, UTF-8 pass.
 -#}
 {% macro detect_file_encoding(path) -%}
     {%- set setting = var('physician_file_encoding', 'auto') | lower -%}
@@ -14,14 +17,18 @@
             "var physician_file_encoding is '" ~ setting ~ "': use auto, utf-8 or latin-1."
         ) -}}
     {%- endif -%}
-    {%- set probe -%}
+    {%- set latin1_probe -%}
         select
-            (select count(*) from {{ read_lines(path, 'latin-1') }}) as all_lines,
-            (
-                select count(*)
-                from {{ read_lines(path, 'utf-8', skip_undecodable=true) }}
-            ) as utf8_lines
+            count(*) as all_lines,
+            count(*) filter (where strlen(line) != length(line)) as non_ascii_lines
+        from {{ read_lines(path, 'latin-1') }}
     {%- endset -%}
-    {%- set counts = run_query(probe).rows[0] -%}
-    {{- return('utf-8' if counts[0] == counts[1] else 'latin-1') -}}
+    {%- set latin1 = run_query(latin1_probe).rows[0] -%}
+    {%- if latin1[1] == 0 -%}
+        {{- return('utf-8') -}}
+    {%- endif -%}
+    {%- set utf8_probe -%}
+        select count(*) from {{ read_lines(path, 'utf-8', skip_undecodable=true) }}
+    {%- endset -%}
+    {{- return('utf-8' if run_query(utf8_probe).rows[0][0] == latin1[0] else 'latin-1') -}}
 {%- endmacro %}
