@@ -1,18 +1,31 @@
 """provider_anomaly_scores: one row per (npi, data_year), scored for anomalies.
 
-A thin dbt Python model: it hands the marts to deep_medicare.pipeline.score_warehouse, where all the
-logic lives (features, scoring, explanations), and returns the scored frame for dbt to write back.
+A thin dbt Python model: it hands its connection and two provider-year relations to
+deep_medicare.pipeline.score_warehouse, where all the logic lives (growth, size, scoring, explanations),
+and returns the scored relation for dbt to write. The code-level comparisons are already rolled up to
+provider-years in SQL (int_provider_year_code_features), so no code-level row is read into Python.
 """
+
+import logging
+import sys
 
 from deep_medicare.pipeline import score_warehouse
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # Progress of each stage (data year, rows, seconds) on stderr, so a national build shows where it is.
+    logger = logging.getLogger("deep_medicare")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("provider_anomaly_scores: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
     return score_warehouse(
-        dbt.ref("provider_peer_benchmarks"),
+        session,
+        dbt.ref("int_provider_year_code_features"),
         dbt.ref("provider_year_summary"),
-        dbt.ref("hcpcs_add_on_codes").df(),
         flag_share=float(dbt.config.get("flag_share")),
         random_state=int(dbt.config.get("random_state")),
         min_peer_group_size=int(dbt.config.get("min_peer_group_size")),

@@ -1,38 +1,39 @@
 """Benchmark (not a test): time and peak memory of scoring a million generated provider-years.
 
-Generates marts-shaped inputs (the columns the scorer reads from provider_peer_benchmarks and
-provider_year_summary, about three codes per provider-year, every provider in every year), then times each
-stage of `score_provider_years`: features, scoring with ranks and flags, and reasons.
+Generates the two provider-year relations the dbt model provider_anomaly_scores reads (the columns it uses
+of provider_year_summary, and int_provider_year_code_features: every provider in every year, the code-level
+roll-ups drawn as the SQL model would give them) into a scratch DuckDB warehouse file, then times each
+stage of `score_warehouse`: features (read one data year at a time, growth, size, code-mix change),
+scoring with ranks and flags, reasons, and writing the table (the roll-ups Python does not read join in
+DuckDB). `--years 1 --provider-years 1100000` is one national year.
 
-    python -m deep_medicare.benchmark [--provider-years 1000000] [--seed 0]
+    python -m deep_medicare.benchmark [--provider-years 1000000] [--years 9] [--seed 0]
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import resource
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from deep_medicare.explanations import explain
 from deep_medicare.feature_sets import PEER_METRICS, peer_prefix
-from deep_medicare.features import build_features
+from deep_medicare.pipeline import context_reader, output_columns, warehouse_features, with_code_features
 from deep_medicare.scoring import rank_and_flag, score_features
 
 FIRST_YEAR = 2013
-YEARS = 9
-# (code, share of provider-years billing it, typical services per beneficiary)
-CODES = (
-    ("17311", 1.0, 1.25),
-    ("17312", 0.85, 1.5),
-    ("17313", 0.6, 1.2),
-    ("17314", 0.4, 1.3),
-    ("17315", 0.05, 2.7),
-)
+DEFAULT_YEARS = 9
+# Codes a peer metric's most extreme code is drawn from.
+CODES = ("17311", "17312", "17313", "17314", "17315")
 SPECIALTIES = ("Dermatology", "Micrographic Dermatologic Surgery", "Plastic and Reconstructive Surgery")
 # Spread of each metric's log ratio to its peer median.
 METRIC_SPREAD = {
@@ -42,26 +43,19 @@ METRIC_SPREAD = {
     "beneficiary_day_services_per_beneficiary": 0.06,
     "charge_to_allowed_ratio": 0.35,
 }
-ADD_ON_CODES = pd.DataFrame(
-    {
-        "hcpcs_code": ["17311", "17312", "17313", "17314", "17315"],
-        "base_hcpcs_code": ["17311", "17311", "17313", "17313", "17311"],
-        "is_add_on": [False, True, False, True, True],
-    }
-)
 
 
-def generate_year_summary(provider_years: int, seed: int) -> pd.DataFrame:
-    """provider_year_summary-shaped rows: every provider in each of YEARS years, growth from the previous."""
+def generate_year_summary(provider_years: int, seed: int, years: int = DEFAULT_YEARS) -> pd.DataFrame:
+    """provider_year_summary-shaped rows: every provider in each of `years` years, growth on the last."""
     rng = np.random.default_rng(seed)
-    providers = max(1, provider_years // YEARS)
+    providers = max(1, provider_years // years)
     npi = np.array([f"{1_000_000_000 + index * 7:010d}" for index in range(providers)])
     base_size = rng.lognormal(np.log(400), 0.9, size=providers)
     specialty = rng.choice(len(SPECIALTIES), size=providers, p=[0.95, 0.03, 0.02])
     state = rng.integers(0, 50, size=providers)
     frames = []
     previous_services = previous_payment = None
-    for offset in range(YEARS):
+    for offset in range(years):
         services = np.maximum(11.0, np.round(base_size * rng.lognormal(0.0, 0.15, size=providers)))
         payment = services * 300.0 * rng.lognormal(0.0, 0.05, size=providers)
         frame = pd.DataFrame(
@@ -85,34 +79,45 @@ def generate_year_summary(provider_years: int, seed: int) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).iloc[:provider_years]
 
 
-def generate_peer_benchmarks(year_summary: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """provider_peer_benchmarks-shaped rows (only the columns the scorer reads) for each provider-year."""
+def generate_code_features(year_summary: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """int_provider_year_code_features-shaped rows, one per provider-year of `year_summary`: per peer metric
+    a services-weighted ratio and robust z with its top code, and the add-on share of the 90% of
+    provider-years that bill a base procedure (NaN for the rest, as the SQL model leaves them)."""
     rng = np.random.default_rng(seed + 1)
-    frames = []
-    for code, share, _ in CODES:
-        bills = year_summary[rng.random(len(year_summary)) < share]
-        rows = len(bills)
-        frame = pd.DataFrame(
-            {
-                "npi": bills["npi"].to_numpy(),
-                "data_year": bills["data_year"].to_numpy(),
-                "hcpcs_code": code,
-                "place_of_service": np.where(rng.random(rows) < 0.9, "O", "F"),
-                "provider_type": bills["provider_type"].to_numpy(),
-                "total_services": np.maximum(
-                    11.0, np.round(bills["total_services"].to_numpy() * share / 3.0)
-                ),
-                "is_peer_fallback": rng.random(rows) < 0.02,
-                "is_state_peer_fallback": rng.random(rows) < 0.15,
-            }
-        )
-        for metric, group in PEER_METRICS:
-            prefix = peer_prefix(metric, group)
-            log_ratio = rng.standard_t(df=4, size=rows) * METRIC_SPREAD[metric]
-            frame[f"{prefix}_ratio"] = np.exp(log_ratio)
-            frame[f"{prefix}_robust_z"] = log_ratio / METRIC_SPREAD[metric]
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    rows = len(year_summary)
+    codes = np.array(CODES)
+    frame = pd.DataFrame(
+        {"npi": year_summary["npi"].to_numpy(), "data_year": year_summary["data_year"].to_numpy()}
+    )
+    for metric, group in PEER_METRICS:
+        prefix = peer_prefix(metric, group)
+        spread = METRIC_SPREAD[metric]
+        log_ratio = rng.standard_t(df=4, size=rows) * spread * 0.6
+        frame[f"{prefix}_ratio"] = np.exp(log_ratio)
+        frame[f"{prefix}_robust_z"] = log_ratio / spread
+        frame[f"{prefix}_top_hcpcs_code"] = codes[rng.integers(0, len(codes), size=rows)]
+        frame[f"{prefix}_top_place_of_service"] = np.where(rng.random(rows) < 0.9, "O", "F")
+        frame[f"{prefix}_top_ratio"] = np.exp(log_ratio + np.sign(log_ratio) * rng.exponential(spread, rows))
+        scope = np.where(rng.random(rows) < 0.02, "all", "specialty")
+        if group == "state_peer":
+            scope = np.where((scope == "specialty") & (rng.random(rows) < 0.85), "state", scope)
+        frame[f"{prefix}_top_peer_scope"] = scope
+    bills_base = rng.random(rows) < 0.9
+    share = np.clip(rng.normal(0.35, 0.1, size=rows), 0.0, 1.0)
+    median = 0.35 + rng.normal(0.0, 0.01, size=rows)
+    z = (share - median) / 0.1
+    frame["add_on_share"] = np.where(bills_base, share, np.nan)
+    frame["add_on_share_peer_median"] = np.where(bills_base, median, np.nan)
+    frame["add_on_share_peer_robust_z"] = np.where(bills_base, z, np.nan)
+    frame["add_on_top_base_hcpcs_code"] = pd.Series(np.where(rng.random(rows) < 0.8, "17311", "17313")).where(
+        bills_base
+    )
+    frame["add_on_top_share"] = frame["add_on_share"]
+    frame["add_on_top_peer_median"] = frame["add_on_share_peer_median"]
+    frame["add_on_top_peer_scope"] = pd.Series(np.where(rng.random(rows) < 0.03, "all", "specialty")).where(
+        bills_base
+    )
+    return frame
 
 
 def peak_memory_mib() -> float:
@@ -121,26 +126,61 @@ def peak_memory_mib() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def run_benchmark(provider_years: int, seed: int) -> dict[str, float]:
-    """Generate inputs, score them stage by stage, and return seconds per stage and peak memory (MiB)."""
-    year_summary = generate_year_summary(provider_years, seed)
-    peer_benchmarks = generate_peer_benchmarks(year_summary, seed)
+def run_benchmark(provider_years: int, seed: int, years: int = DEFAULT_YEARS) -> dict[str, float]:
+    """Generate inputs into a scratch warehouse file, score them stage by stage as the dbt model does, and
+    return seconds per stage and peak memory (MiB). The last stage writes the provider_anomaly_scores table,
+    as dbt would."""
+    with tempfile.TemporaryDirectory(prefix="deep_medicare_benchmark_") as scratch:
+        con = duckdb.connect(str(Path(scratch) / "benchmark.duckdb"))
+        try:
+            return _run_stages(con, provider_years, seed, years)
+        finally:
+            con.close()
+
+
+def _run_stages(
+    con: duckdb.DuckDBPyConnection, provider_years: int, seed: int, years: int
+) -> dict[str, float]:
+    """`run_benchmark` on an open warehouse connection."""
+    year_summary = generate_year_summary(provider_years, seed, years)
+    con.register("summary_frame", year_summary)
+    con.execute("create table provider_year_summary as select * from summary_frame")
+    con.unregister("summary_frame")
+    # One data year at a time, so generating never holds a million rows of text columns in pandas.
+    for offset, (_, year_rows) in enumerate(year_summary.groupby("data_year", sort=True)):
+        con.register("code_features_frame", generate_code_features(year_rows, seed + offset))
+        if offset == 0:
+            con.execute("create table int_provider_year_code_features as select * from code_features_frame")
+        else:
+            con.execute("insert into int_provider_year_code_features select * from code_features_frame")
+        con.unregister("code_features_frame")
+    del year_summary
+    code_features = con.table("int_provider_year_code_features")
     results = {
-        "provider_years": float(len(year_summary)),
-        "benchmark_rows": float(len(peer_benchmarks)),
+        "provider_years": float(con.sql("select count(*) from provider_year_summary").fetchall()[0][0]),
         "peak_mib_after_generating": peak_memory_mib(),
     }
     start = time.perf_counter()
-    features = build_features(peer_benchmarks, year_summary, ADD_ON_CODES)
+    features = warehouse_features(code_features, con.table("provider_year_summary"))
     results["features_seconds"] = time.perf_counter() - start
+    feature_columns = list(features.columns)
+    results["peak_mib_after_features"] = peak_memory_mib()
     start = time.perf_counter()
     ranked = rank_and_flag(score_features(features, random_state=seed))
     results["scoring_seconds"] = time.perf_counter() - start
+    del features
+    results["peak_mib_after_scoring"] = peak_memory_mib()
     start = time.perf_counter()
-    ranked["reasons"] = explain(ranked)
+    ranked["reasons"] = explain(ranked, context_of=context_reader(con, code_features, ranked))
     results["reasons_seconds"] = time.perf_counter() - start
-    results["total_seconds"] = (
-        results["features_seconds"] + results["scoring_seconds"] + results["reasons_seconds"]
+    results["peak_mib_after_reasons"] = peak_memory_mib()
+    start = time.perf_counter()
+    scores = with_code_features(con, output_columns(ranked, feature_columns), code_features)
+    con.register("scores_relation", scores)
+    con.execute("create table provider_anomaly_scores as select * from scores_relation")
+    results["write_seconds"] = time.perf_counter() - start
+    results["total_seconds"] = sum(
+        results[f"{stage}_seconds"] for stage in ("features", "scoring", "reasons", "write")
     )
     results["flagged"] = float(ranked["is_flagged"].sum())
     results["peak_mib"] = peak_memory_mib()
@@ -153,9 +193,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--provider-years", type=int, default=1_000_000, help="provider-years to generate")
+    parser.add_argument("--years", type=int, default=DEFAULT_YEARS, help="data years they are spread over")
     parser.add_argument("--seed", type=int, default=0, help="seed for the generated data and the forest")
     args = parser.parse_args(argv)
-    for name, value in run_benchmark(args.provider_years, args.seed).items():
+    logging.basicConfig(
+        level=logging.INFO, format="%(relativeCreated)8.0f ms  %(message)s", stream=sys.stderr
+    )
+    for name, value in run_benchmark(args.provider_years, args.seed, args.years).items():
         print(f"{name:<28} {value:,.2f}")
     return 0
 

@@ -24,6 +24,8 @@ DEFAULT_MIN_STRENGTH = 1.0
 SIZE_WEIGHT = 0.5
 
 TextBuilder = Callable[[pd.DataFrame], pd.Series]
+# Reads the context columns of reasons for the given row positions (see `explain`).
+ContextReader = Callable[[np.ndarray], pd.DataFrame]
 
 
 def format_ratio(ratio: float) -> str:
@@ -53,12 +55,12 @@ def _peer_metric_text(metric: str, group: str, label: str) -> TextBuilder:
     def build(frame: pd.DataFrame) -> pd.Series:
         texts = []
         for ratio, code, place, scope, specialty, state in zip(
-            frame[f"{prefix}_top_ratio"],
-            frame[f"{prefix}_top_hcpcs_code"],
-            frame[f"{prefix}_top_place_of_service"],
-            frame[f"{prefix}_top_peer_scope"],
-            frame["provider_type"],
-            frame["provider_state"],
+            frame[f"{prefix}_top_ratio"].tolist(),
+            frame[f"{prefix}_top_hcpcs_code"].tolist(),
+            frame[f"{prefix}_top_place_of_service"].tolist(),
+            frame[f"{prefix}_top_peer_scope"].tolist(),
+            frame["provider_type"].tolist(),
+            frame["provider_state"].tolist(),
             strict=True,
         ):
             peers, who = _peer_words(str(scope), str(specialty))
@@ -73,11 +75,11 @@ def _add_on_share_text(frame: pd.DataFrame) -> pd.Series:
     """E.g. "add-on share of 17311-family services 68% vs peer median 36% (Dermatology)"."""
     texts = []
     for share, median, base, scope, specialty in zip(
-        frame["add_on_top_share"],
-        frame["add_on_top_peer_median"],
-        frame["add_on_top_base_hcpcs_code"],
-        frame["add_on_top_peer_scope"],
-        frame["provider_type"],
+        frame["add_on_top_share"].tolist(),
+        frame["add_on_top_peer_median"].tolist(),
+        frame["add_on_top_base_hcpcs_code"].tolist(),
+        frame["add_on_top_peer_scope"].tolist(),
+        frame["provider_type"].tolist(),
         strict=True,
     ):
         _, who = _peer_words(str(scope), str(specialty))
@@ -92,7 +94,9 @@ def _add_on_change_text(frame: pd.DataFrame) -> pd.Series:
     texts = [
         f"add-on share {share:.0%}, {'up' if share >= previous else 'down'} from {previous:.0%} "
         "the previous year"
-        for share, previous in zip(frame["add_on_share"], frame["add_on_share_previous"], strict=True)
+        for share, previous in zip(
+            frame["add_on_share"].tolist(), frame["add_on_share_previous"].tolist(), strict=True
+        )
     ]
     return pd.Series(texts, index=frame.index, dtype=object)
 
@@ -105,7 +109,9 @@ def _growth_text(measure: str, label: str) -> TextBuilder:
             f"{label} {format_change(change)} on the previous year "
             f"(similar-size practices: {format_change(median)})"
             for change, median in zip(
-                frame[f"{measure}_yoy_change"], frame[f"{measure}_yoy_change_peer_median"], strict=True
+                frame[f"{measure}_yoy_change"].tolist(),
+                frame[f"{measure}_yoy_change_peer_median"].tolist(),
+                strict=True,
             )
         ]
         return pd.Series(texts, index=frame.index, dtype=object)
@@ -119,10 +125,10 @@ def _size_text(measure: str, label: str) -> TextBuilder:
     def build(frame: pd.DataFrame) -> pd.Series:
         texts = []
         for ratio, scope, specialty, year in zip(
-            frame[f"{measure}_peer_ratio"],
-            frame["size_peer_scope"],
-            frame["provider_type"],
-            frame["data_year"],
+            frame[f"{measure}_peer_ratio"].tolist(),
+            frame["size_peer_scope"].tolist(),
+            frame["provider_type"].tolist(),
+            frame["data_year"].tolist(),
             strict=True,
         ):
             _, who = _peer_words(str(scope), str(specialty))
@@ -199,10 +205,14 @@ def explain(
     scored: pd.DataFrame,
     max_reasons: int = DEFAULT_MAX_REASONS,
     min_strength: float = DEFAULT_MIN_STRENGTH,
+    context_of: ContextReader | None = None,
 ) -> pd.Series:
     """One `reasons` string per row of `scored` (features plus is_flagged and isolation_score), index-aligned.
 
-    Rows that are not flagged and have nothing of strength `min_strength` get an empty string.
+    Rows that are not flagged and have nothing of strength `min_strength` get an empty string. Strengths need
+    only the robust z-scores; the words also need each reason's context (the most extreme code, its ratio
+    and peers...). That context is read from `scored`, or, when given, from `context_of(rows)`: the context
+    columns of those row positions of `scored`, in that order, so only the rows that get a reason need it.
     """
     if scored.empty:
         return pd.Series([], index=scored.index, dtype=object)
@@ -221,14 +231,22 @@ def explain(
     keep[:, 0] |= is_flagged & (picked_strength[:, 0] > 0)
     picked_feature = np.take_along_axis(feature, order, axis=1)
 
-    parts: list[list[str]] = [[] for _ in range(len(scored))]
+    # Words only for the rows that keep a reason: build each feature's texts for its rows at once.
+    explained = np.flatnonzero(keep.any(axis=1))
+    frame = scored.iloc[explained].reset_index(drop=True)
+    if context_of is not None:
+        context = context_of(explained).reset_index(drop=True)
+        frame = pd.concat([frame, context.drop(columns=[c for c in context.columns if c in frame])], axis=1)
+    kept, picked = keep[explained], picked_feature[explained]
+    parts: list[list[str]] = [[] for _ in range(len(explained))]
     for slot in range(order.shape[1]):
-        for column_index in np.unique(picked_feature[keep[:, slot], slot]):
-            rows = np.flatnonzero(keep[:, slot] & (picked_feature[:, slot] == column_index))
-            texts = builders[columns[column_index]](scored.iloc[rows])
+        for column_index in np.unique(picked[kept[:, slot], slot]):
+            rows = np.flatnonzero(kept[:, slot] & (picked[:, slot] == column_index))
+            texts = builders[columns[column_index]](frame.iloc[rows])
             for row, text in zip(rows, texts, strict=True):
                 parts[row].append(text)
-    reasons = [SEPARATOR.join(texts) for texts in parts]
+    reasons = np.full(len(scored), "", dtype=object)
+    reasons[explained] = [SEPARATOR.join(texts) for texts in parts]
     isolation = scored["isolation_score"].to_numpy(dtype=float) if "isolation_score" in scored else None
     for row in np.flatnonzero(is_flagged):
         if not reasons[row]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 KEYS = ["npi", "data_year"]
 
-# (metric, peer group) judged per code and place, as named in provider_peer_benchmarks. Medicare prices
+# (metric, peer group) judged per code and place, as named in provider_peer_benchmarks and rolled up per
+# provider-year by the SQL model int_provider_year_code_features (whose list must match). Medicare prices
 # follow local fee schedules, so price is judged against the state peer group (the marts fall back to
 # national peers when it is small); volume and charges against national peers of the same specialty.
 PEER_METRICS: tuple[tuple[str, str], ...] = (
@@ -45,3 +46,14 @@ MODEL_FEATURES: tuple[str, ...] = (*SUSPICION_FEATURES, *SIZE_FEATURES)
 def peer_prefix(metric: str, group: str) -> str:
     """Column prefix of a peer metric feature, e.g. "payment_per_service_state_peer"."""
     return f"{metric}_{group}"
+
+
+# The columns of int_provider_year_code_features the scorer computes with (the model's peer z-scores, and
+# the add-on share whose change against the previous year Python judges). The model's other columns
+# (ratios, the most extreme code and its context for reasons) pass through DuckDB into
+# provider_anomaly_scores without a trip through pandas.
+CODE_FEATURE_INPUTS: tuple[str, ...] = (
+    *(f"{peer_prefix(metric, group)}_robust_z" for metric, group in PEER_METRICS),
+    "add_on_share_peer_robust_z",
+    "add_on_share",
+)

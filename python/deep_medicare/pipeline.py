@@ -1,21 +1,36 @@
 """provider_anomaly_scores: features, scores, ranks, flags and reasons for every provider-year.
 
-The dbt Python model models/ml/provider_anomaly_scores.py only fetches its three inputs and calls
-`score_provider_years`; everything else lives here and in the modules it calls.
+The dbt Python model models/ml/provider_anomaly_scores.py only hands over its connection and two
+provider-year relations, int_provider_year_code_features and provider_year_summary, and calls
+`score_warehouse`; everything else lives here and in the modules it calls. Code-level rows never reach
+Python: DuckDB rolls them up in the SQL model. Python reads the columns it computes with, one data year at a
+time; scores, ranks and explains every provider-year at once; and hands back a DuckDB relation in which the
+SQL model's other columns (ratios, the most extreme code and its peers) join the result, so those never go
+through pandas either, except for the rows that get a reason, whose words need them.
+
+Progress goes to the logger "deep_medicare.pipeline" (stage, data year, rows, seconds), so a national
+build shows where it is when the caller lets INFO messages through.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from deep_medicare.explanations import explain
-from deep_medicare.feature_sets import KEYS, PEER_METRICS, peer_prefix
+from deep_medicare.code_mix import SHIFT_COLUMNS
+from deep_medicare.explanations import ContextReader, explain
+from deep_medicare.feature_sets import CODE_FEATURE_INPUTS, KEYS
 from deep_medicare.features import DEFAULT_MIN_PEER_GROUP_SIZE, build_features
-from deep_medicare.peer_metrics import DEFAULT_MIN_RELATIVE_SPREAD
+from deep_medicare.inputs import read_provider_years
 from deep_medicare.scoring import rank_and_flag, score_features
+
+LOGGER = logging.getLogger(__name__)
 
 LEADING_COLUMNS = (
     "npi",
@@ -33,103 +48,146 @@ LEADING_COLUMNS = (
 INTERNAL_COLUMNS = ("previous_size_band",)
 
 
-def score_provider_years(
-    peer_benchmarks: pd.DataFrame,
-    year_summary: pd.DataFrame,
-    add_on_codes: pd.DataFrame,
-    flag_share: float = 0.01,
-    random_state: int = 0,
+@contextmanager
+def _stage(name: str) -> Iterator[None]:
+    """Log a stage's name with its wall-clock and CPU seconds when it ends."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield
+    LOGGER.info("%s: %.1f s (cpu %.1f s)", name, time.perf_counter() - wall, time.process_time() - cpu)
+
+
+def warehouse_features(
+    code_features: duckdb.DuckDBPyRelation,
+    year_summary: duckdb.DuckDBPyRelation,
     min_peer_group_size: int = DEFAULT_MIN_PEER_GROUP_SIZE,
-    min_relative_spread: float = DEFAULT_MIN_RELATIVE_SPREAD,
 ) -> pd.DataFrame:
-    """One row per (npi, data_year): anomaly_score in [0, 1], anomaly_rank within the year (1 = most
-    anomalous), is_flagged (top `flag_share` of each year, at least one), reasons, and the feature values.
-
-    Deterministic: the same inputs, in any row order, give identical output for the same random_state.
+    """`build_features` for every provider-year of the warehouse relations, sorted by data_year and npi,
+    built one data year at a time (each year reads its provider-years and the add-on shares of the year
+    before), so memory holds the finished features plus one year's input. Growth, size and code-mix peers
+    never cross a year, so this equals building every year at once (a test checks it).
     """
-    features = build_features(
-        peer_benchmarks,
-        year_summary,
-        add_on_codes,
-        min_peer_group_size=min_peer_group_size,
-        min_relative_spread=min_relative_spread,
-    )
-    return finish_scores(features, flag_share=flag_share, random_state=random_state)
+    counts = sorted(year_summary.aggregate("data_year, count(*)", "data_year").fetchall())
+    if not counts:
+        return build_features(read_provider_years(code_features, year_summary, []), min_peer_group_size)
+    per_year = []
+    for year, rows in counts:
+        with _stage(f"features {year}, {rows:,} provider-years"):
+            per_year.append(
+                build_features(read_provider_years(code_features, year_summary, [year]), min_peer_group_size)
+            )
+    return pd.concat(per_year, ignore_index=True)
 
 
-def finish_scores(features: pd.DataFrame, flag_share: float, random_state: int) -> pd.DataFrame:
-    """Score, rank, flag and explain provider-year features: the provider_anomaly_scores frame."""
-    ranked = rank_and_flag(score_features(features, random_state=random_state), flag_share=flag_share)
-    ranked["reasons"] = explain(ranked)
-    feature_columns = [
-        column for column in features.columns if column not in (*KEYS, *LEADING_COLUMNS, *INTERNAL_COLUMNS)
+def context_reader(
+    connection: duckdb.DuckDBPyConnection, code_features: duckdb.DuckDBPyRelation, ranked: pd.DataFrame
+) -> ContextReader:
+    """For `explanations.explain`: given row positions of `ranked`, every column of `code_features` but its
+    keys for those provider-years, in that order (null where a provider-year has no row there)."""
+
+    def read(rows: np.ndarray) -> pd.DataFrame:
+        wanted = ranked.iloc[rows][KEYS].reset_index(drop=True).assign(row_position=np.arange(len(rows)))
+        joined = (
+            connection.from_df(wanted)
+            .set_alias("wanted")
+            .join(
+                code_features.set_alias("codes"),
+                "wanted.npi = codes.npi and wanted.data_year = codes.data_year",
+                how="left",
+            )
+        )
+        context = joined.project("wanted.row_position, codes.* exclude (npi, data_year)").order(
+            "row_position"
+        )
+        return context.df().drop(columns="row_position")
+
+    return read
+
+
+def output_columns(ranked: pd.DataFrame, feature_columns: list[str]) -> pd.DataFrame:
+    """The Python columns of provider_anomaly_scores from ranked and explained features: LEADING_COLUMNS,
+    then the features in the order of `feature_columns` (not the working columns)."""
+    features = [
+        column for column in feature_columns if column not in (*KEYS, *LEADING_COLUMNS, *INTERNAL_COLUMNS)
     ]
-    scores = ranked[[*LEADING_COLUMNS, *feature_columns]].reset_index(drop=True)
     # The marts' data_year is a 32-bit integer; keep the same type so joins need no cast.
-    return scores.astype({"data_year": "int32"})
+    return ranked[[*LEADING_COLUMNS, *features]].astype({"data_year": "int32"})
 
 
-# The columns of each input the features read (see inputs.prepare_benchmarks / prepare_year_summary).
-BENCHMARK_COLUMNS = (
-    "npi",
-    "data_year",
-    "hcpcs_code",
-    "place_of_service",
-    "provider_type",
-    "total_services",
-    "is_peer_fallback",
-    "is_state_peer_fallback",
-    *(
-        f"{peer_prefix(metric, group)}_{statistic}"
-        for metric, group in PEER_METRICS
-        for statistic in ("ratio", "robust_z")
-    ),
-)
-SUMMARY_COLUMNS = (
-    "npi",
-    "data_year",
-    "provider_type",
-    "provider_state",
-    "total_services",
-    "total_medicare_payment",
-    "payment_yoy_change",
-    "services_yoy_change",
-)
-
-
-def _years_of(
-    relation: duckdb.DuckDBPyRelation, years: Sequence[int], columns: Sequence[str]
-) -> pd.DataFrame:
-    """The given columns of a warehouse relation, for the given data years only, as a DataFrame."""
-    year_list = ", ".join(str(int(year)) for year in years)
-    return relation.filter(f"data_year in ({year_list})").project(", ".join(columns)).df()
+def with_code_features(
+    connection: duckdb.DuckDBPyConnection, scores: pd.DataFrame, code_features: duckdb.DuckDBPyRelation
+) -> duckdb.DuckDBPyRelation:
+    """The provider_anomaly_scores relation: `scores` (from `output_columns`) with every column of
+    int_provider_year_code_features joined in DuckDB, in the table's column order (leading columns, growth
+    and size, the code-level roll-ups, the code-mix change), sorted by data_year and anomaly_rank. The
+    roll-ups the scorer read come from the SQL model too, so every value has one source."""
+    python_columns = [column for column in scores.columns if column not in (*KEYS, *CODE_FEATURE_INPUTS)]
+    before = [column for column in python_columns if column not in SHIFT_COLUMNS]
+    after = [column for column in python_columns if column in SHIFT_COLUMNS]
+    joined = (
+        connection.from_df(scores)
+        .set_alias("scores")
+        .join(
+            code_features.set_alias("codes"),
+            "scores.npi = codes.npi and scores.data_year = codes.data_year",
+            how="left",
+        )
+    )
+    columns = [
+        "scores.npi",
+        "scores.data_year",
+        *(f"scores.{column}" for column in before),
+        "codes.* exclude (npi, data_year)",
+        *(f"scores.{column}" for column in after),
+    ]
+    return joined.project(", ".join(columns)).order("data_year, anomaly_rank")
 
 
 def score_warehouse(
-    peer_benchmarks: duckdb.DuckDBPyRelation,
+    connection: duckdb.DuckDBPyConnection,
+    code_features: duckdb.DuckDBPyRelation,
     year_summary: duckdb.DuckDBPyRelation,
-    add_on_codes: pd.DataFrame,
     flag_share: float = 0.01,
     random_state: int = 0,
     min_peer_group_size: int = DEFAULT_MIN_PEER_GROUP_SIZE,
-    min_relative_spread: float = DEFAULT_MIN_RELATIVE_SPREAD,
-) -> pd.DataFrame:
-    """`score_provider_years` for warehouse relations of any size: features are built one data year at a
-    time (with the year before, which growth and code-mix change need), reading only the columns they use,
-    so memory holds two years of code-level rows, not all of them; scoring then sees every provider-year.
-    Gives the same result as `score_provider_years` on the whole inputs (a test checks it).
+) -> duckdb.DuckDBPyRelation:
+    """provider_anomaly_scores from the warehouse's provider-year relations int_provider_year_code_features
+    and provider_year_summary, both of `connection` (the dbt model's entry): one row per (npi, data_year)
+    with anomaly_score in [0, 1], anomaly_rank within the year (1 = most anomalous), is_flagged (top
+    `flag_share` of each year, at least one), reasons, and the feature values.
+
+    Features are built one data year at a time (`warehouse_features`); scoring, ranking and reasons see
+    every provider-year at once. Deterministic: the same inputs, in any row order, give identical output
+    for the same random_state.
     """
+    features = warehouse_features(code_features, year_summary, min_peer_group_size)
+    feature_columns = list(features.columns)
+    with _stage(f"scoring and ranking {len(features):,} provider-years"):
+        # One copy of the features at a time: each step's input is dropped once the next has it.
+        scored = score_features(features, random_state=random_state)
+        del features
+        ranked = rank_and_flag(scored, flag_share=flag_share)
+        del scored
+    with _stage("reasons"):
+        ranked["reasons"] = explain(ranked, context_of=context_reader(connection, code_features, ranked))
+    return with_code_features(connection, output_columns(ranked, feature_columns), code_features)
 
-    def features_of(years: Sequence[int]) -> pd.DataFrame:
-        return build_features(
-            _years_of(peer_benchmarks, years, BENCHMARK_COLUMNS),
-            _years_of(year_summary, years, SUMMARY_COLUMNS),
-            add_on_codes,
+
+def score_provider_years(
+    code_features: pd.DataFrame,
+    year_summary: pd.DataFrame,
+    flag_share: float = 0.01,
+    random_state: int = 0,
+    min_peer_group_size: int = DEFAULT_MIN_PEER_GROUP_SIZE,
+) -> pd.DataFrame:
+    """`score_warehouse` on DataFrames (rows of int_provider_year_code_features and provider_year_summary),
+    read through an in-memory DuckDB exactly as the warehouse is; returns the table as a DataFrame."""
+    with duckdb.connect() as connection:
+        scores = score_warehouse(
+            connection,
+            connection.from_df(code_features),
+            connection.from_df(year_summary),
+            flag_share=flag_share,
+            random_state=random_state,
             min_peer_group_size=min_peer_group_size,
-            min_relative_spread=min_relative_spread,
         )
-
-    years = sorted(int(row[0]) for row in year_summary.project("data_year").distinct().fetchall())
-    per_year = [features_of([year - 1, year]).query("data_year == @year") for year in years]
-    features = pd.concat(per_year, ignore_index=True) if per_year else features_of([])
-    return finish_scores(features, flag_share=flag_share, random_state=random_state)
+        return scores.df()

@@ -1,17 +1,24 @@
-"""Robust statistics on pandas objects: peer medians, robust z-scores and weighted means.
+"""Robust statistics on pandas objects: peer medians and robust z-scores, and the package's constants.
 
 The robust z-score is (x - median) / (1.4826 * MAD), the usual estimate of a standard deviation that a
 few outliers cannot inflate. When MAD is 0 (more than half the group shares one value) the modified
 z-score of Iglewicz and Hoaglin is used instead: (x - median) / (1.2533 * mean absolute deviation).
+
+The constants here are the Python home of each; the SQL models take theirs from the dbt macro
+anomaly_constant (macros/anomaly_constants.sql), and tests/python/test_anomaly_constants.py checks that
+the two agree.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
+# Median absolute deviation to standard deviation, for normally distributed data.
 MAD_TO_SIGMA = 1.4826
+# Mean absolute deviation to standard deviation (the modified z-score, used when MAD is 0).
 MEAN_AD_TO_SIGMA = 1.2533
+# Floor for sizes, growth factors and ratios before taking logs, so a zero never becomes minus infinity.
+LOG_FLOOR = 1e-3
 
 
 def group_robust_z(values: pd.Series, keys: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -51,24 +58,3 @@ def peer_robust_z(
     median = specific_median.where(~is_fallback, general_median)
     z = specific_z.where(~is_fallback, general_z)
     return median, z, is_fallback
-
-
-def weighted_group_mean(values: pd.Series, weights: pd.Series, keys: list[pd.Series]) -> pd.Series:
-    """Weighted mean of `values` per group, ignoring NaN values; NaN when a group has no usable value.
-
-    Non-positive or missing weights count as 0; a group whose usable weights are all 0 gets the plain mean.
-    """
-    usable = values.notna() & np.isfinite(values.astype(float))
-    clean_weights = weights.where(weights > 0, 0.0).fillna(0.0).where(usable, 0.0)
-    frame = pd.DataFrame(
-        {
-            "weighted": (values.where(usable, 0.0) * clean_weights),
-            "weight": clean_weights,
-            "plain": values.where(usable),
-        }
-    )
-    grouped = frame.groupby(keys, sort=True)
-    sums = grouped[["weighted", "weight"]].sum()
-    plain = grouped["plain"].mean()
-    weighted_mean = sums["weighted"] / sums["weight"].where(sums["weight"] > 0)
-    return weighted_mean.fillna(plain)

@@ -11,12 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from deep_medicare.robust import peer_robust_z
+from deep_medicare.robust import LOG_FLOOR, peer_robust_z
 
 # Growth peers: up to this many equal-count bands of previous-year size per year.
 MAX_SIZE_BANDS = 10
-# Floor for sizes and growth factors before taking logs, so a zero never becomes minus infinity.
-LOG_FLOOR = 1e-3
 
 
 def previous_size_band(summary: pd.DataFrame, min_peer_group_size: int) -> pd.Series:

@@ -139,3 +139,25 @@ def test_tiny_inputs(count):
     reasons = explain(rows)
     assert len(reasons) == count
     assert (reasons != "").all()
+
+
+def test_context_read_elsewhere_gives_the_same_words_and_is_read_only_for_rows_with_reasons():
+    rows = scored_rows(200)
+    rows.loc[5, "services_per_beneficiary_peer_robust_z"] = 12.0
+    rows.loc[5, "services_per_beneficiary_peer_top_ratio"] = 4.1
+    rows.loc[[9], "is_flagged"] = True
+    context_columns = [column for column in rows.columns if "_top_" in column]
+    asked: list[list[int]] = []
+
+    def context_of(positions: np.ndarray) -> pd.DataFrame:
+        asked.append(positions.tolist())
+        return rows.iloc[positions][context_columns]
+
+    reasons = explain(rows.drop(columns=context_columns), context_of=context_of)
+    in_memory = explain(rows)
+    pd.testing.assert_series_equal(reasons, in_memory)
+    assert reasons[5] == "services per beneficiary 4.1× the peer median (Dermatology, 17311, office)"
+    # Asked once, for exactly the rows whose reasons name a feature: a few of the 200.
+    worded = [i for i, text in enumerate(in_memory) if text and not text.startswith("unusual combination")]
+    assert asked == [worded]
+    assert 5 in worded and len(worded) < 20

@@ -1,4 +1,5 @@
-"""provider_anomaly_scores end to end, from hand-made marts rows in the shape of the column contract."""
+"""provider_anomaly_scores end to end, from hand-made marts rows in the shape of the column contract: the SQL
+model int_provider_year_code_features rolls them up (run by DuckDB), then the package scores."""
 
 from __future__ import annotations
 
@@ -7,17 +8,10 @@ import statistics
 import pandas as pd
 import pytest
 
+from code_features_sql import code_features
 from deep_medicare.feature_sets import PEER_METRICS, peer_prefix
 from deep_medicare.pipeline import score_provider_years
 
-ADD_ON_CODES = pd.DataFrame(
-    {
-        "hcpcs_code": ["17311", "17312", "17313", "17314", "17315"],
-        "base_hcpcs_code": ["17311", "17311", "17313", "17313", "17311"],
-        "is_add_on": [False, True, False, True, True],
-        "description": ["", "", "", "", ""],
-    }
-)
 PROVIDERS = 40
 OUTLIER = "1000000013"
 
@@ -71,6 +65,11 @@ def marts(services_per_beneficiary: dict[tuple[str, int], float]) -> tuple[pd.Da
     return benchmarks, summary
 
 
+def scores_of(benchmarks: pd.DataFrame, summary: pd.DataFrame, **options: object) -> pd.DataFrame:
+    """provider_anomaly_scores for the marts rows: the SQL roll-ups, then the package."""
+    return score_provider_years(code_features(benchmarks), summary, **options)
+
+
 def ordinary(year: int) -> dict[tuple[str, int], float]:
     """Services per beneficiary of 17311 for PROVIDERS ordinary providers: 1.25 give or take 0.03."""
     return {(f"{1000000000 + index}", year): 1.25 + (index % 7 - 3) / 100 for index in range(PROVIDERS)}
@@ -80,7 +79,7 @@ def test_a_provider_at_four_times_the_peer_median_ranks_first_with_that_reason()
     values = ordinary(2020)
     values[(OUTLIER, 2020)] = 5.0  # the peer median stays 1.25, so 4.0x
     benchmarks, summary = marts(values)
-    scores = score_provider_years(benchmarks, summary, ADD_ON_CODES).set_index("npi")
+    scores = scores_of(benchmarks, summary).set_index("npi")
     assert scores.loc[OUTLIER, "anomaly_rank"] == 1
     assert scores.loc[OUTLIER, "is_flagged"]
     assert (
@@ -93,7 +92,7 @@ def test_output_has_one_row_per_provider_year_ranks_flags_and_reasons():
     values = {**ordinary(2020), **ordinary(2021)}
     values[(OUTLIER, 2021)] = 3.0
     benchmarks, summary = marts(values)
-    scores = score_provider_years(benchmarks, summary, ADD_ON_CODES, flag_share=0.05)
+    scores = scores_of(benchmarks, summary, flag_share=0.05)
     assert list(scores.columns[:6]) == [
         "npi",
         "data_year",
@@ -119,8 +118,8 @@ def test_rebuilds_give_identical_scores():
     values = ordinary(2020)
     values[(OUTLIER, 2020)] = 2.0
     benchmarks, summary = marts(values)
-    first = score_provider_years(benchmarks, summary, ADD_ON_CODES)
-    second = score_provider_years(benchmarks.iloc[::-1], summary.iloc[::-1], ADD_ON_CODES)
+    first = scores_of(benchmarks, summary)
+    second = scores_of(benchmarks.iloc[::-1], summary.iloc[::-1])
     pd.testing.assert_frame_equal(first, second)
 
 
@@ -128,6 +127,6 @@ def test_rebuilds_give_identical_scores():
 def test_tiny_inputs_are_scored(providers):
     values = {key: value for key, value in list(ordinary(2020).items())[:providers]}
     benchmarks, summary = marts(values)
-    scores = score_provider_years(benchmarks, summary, ADD_ON_CODES)
+    scores = scores_of(benchmarks, summary)
     assert len(scores) == providers
     assert scores["is_flagged"].sum() == 1

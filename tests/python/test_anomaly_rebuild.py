@@ -1,4 +1,5 @@
-"""A rebuild gives identical scores: scoring the built warehouse's marts again, in this process, reproduces
+"""A rebuild gives identical scores: scoring the built warehouse's provider-year relations
+(int_provider_year_code_features, provider_year_summary) again, in this process, reproduces
 marts.provider_anomaly_scores (written by dbt in another process) value for value, and covers every
 provider-year of the sample."""
 
@@ -24,10 +25,10 @@ def test_scoring_the_marts_again_reproduces_the_table_dbt_wrote():
     with duckdb.connect(str(path), read_only=True) as con:
         stored = con.table("marts.provider_anomaly_scores").df()
         again = score_warehouse(
-            con.table("marts.provider_peer_benchmarks"),
+            con,
+            con.table("intermediate.int_provider_year_code_features"),
             con.table("marts.provider_year_summary"),
-            con.table("reference.hcpcs_add_on_codes").df(),
-        )
+        ).df()
     if "MEDICARE_PHYSICIAN_FILES" not in os.environ:  # built from the shipped sample
         assert len(stored) == SAMPLE_PROVIDER_YEARS
         assert stored.groupby("data_year")["is_flagged"].sum().ge(1).all()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.ensemble import IsolationForest
 
 from deep_medicare.feature_sets import MODEL_FEATURES, SUSPICION_FAMILIES, SUSPICION_FEATURES
 from deep_medicare.scoring import (
     family_evidence,
+    isolation_component,
     rank_and_flag,
     robust_component,
     robust_scale,
@@ -127,3 +129,29 @@ def test_flag_share_outside_zero_one_is_refused():
         rank_and_flag(scored, flag_share=0.0)
     with pytest.raises(ValueError, match="flag_share"):
         rank_and_flag(scored, flag_share=1.5)
+
+
+def test_isolation_scores_are_sklearns_whatever_the_number_of_threads():
+    matrix = np.random.default_rng(3).normal(size=(2_001, 4))
+    forest = IsolationForest(n_estimators=100, max_samples=512, random_state=5, n_jobs=1).fit(matrix)
+    expected = np.clip((-forest.score_samples(matrix) - 0.5) / 0.5, 0.0, 1.0)
+    for threads in (1, 2, 3, 7):
+        assert np.array_equal(isolation_component(matrix, random_state=5, threads=threads), expected)
+
+
+def test_rank_and_flag_of_rows_in_any_order_ranks_ties_by_npi():
+    scored = pd.DataFrame(
+        {
+            "npi": ["3", "1", "2", "1", "2"],
+            "data_year": [2020, 2020, 2020, 2021, 2021],
+            "anomaly_score": [0.5, 0.5, 0.5, 0.1, 0.1],
+        }
+    )
+    ranked = rank_and_flag(scored, flag_share=0.5)
+    assert ranked[["data_year", "npi", "anomaly_rank"]].values.tolist() == [
+        [2020, "1", 1],
+        [2020, "2", 2],
+        [2020, "3", 3],
+        [2021, "1", 1],
+        [2021, "2", 2],
+    ]

@@ -1,5 +1,6 @@
-"""score_warehouse (the dbt model's entry: one data year at a time, straight from DuckDB relations) must give
-exactly what score_provider_years gives on the whole inputs in memory."""
+"""score_warehouse (the dbt model's entry) builds features one data year at a time straight from DuckDB
+relations: that must equal building every year at once, and the scores must not depend on the order the
+warehouse hands rows over."""
 
 from __future__ import annotations
 
@@ -7,51 +8,70 @@ import duckdb
 import pandas as pd
 import pytest
 
-from deep_medicare.benchmark import ADD_ON_CODES, generate_peer_benchmarks, generate_year_summary
-from deep_medicare.pipeline import score_provider_years, score_warehouse
+from deep_medicare.benchmark import generate_code_features, generate_year_summary
+from deep_medicare.features import build_features
+from deep_medicare.inputs import read_provider_years
+from deep_medicare.pipeline import score_warehouse, warehouse_features
+
+KEY = ["data_year", "npi"]
 
 
 @pytest.fixture(scope="module")
-def inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
+def warehouse() -> duckdb.DuckDBPyConnection:
+    """Tables provider_year_summary and int_provider_year_code_features of about 3,000 generated
+    provider-years (nine years), and the same rows in a shuffled order (tables ending in _shuffled)."""
     summary = generate_year_summary(provider_years=3_000, seed=7)
-    return summary, generate_peer_benchmarks(summary, seed=7)
-
-
-def test_year_by_year_scoring_from_duckdb_equals_scoring_everything_at_once(inputs):
-    summary, benchmarks = inputs
+    codes = generate_code_features(summary, seed=7)
     con = duckdb.connect()
-    con.register("summary_frame", summary)
-    con.register("benchmarks_frame", benchmarks)
-    # tables, like the marts the dbt model reads
-    con.execute("create table provider_year_summary as select * from summary_frame")
-    con.execute("create table provider_peer_benchmarks as select * from benchmarks_frame")
+    for name, frame in (("provider_year_summary", summary), ("int_provider_year_code_features", codes)):
+        con.register("frame", frame)
+        con.execute(f"create table {name} as select * from frame")
+        con.execute(f"create table {name}_shuffled as select * from frame order by hash(npi, data_year)")
+        con.unregister("frame")
+    yield con
+    con.close()
 
-    by_year = score_warehouse(
-        con.table("provider_peer_benchmarks"), con.table("provider_year_summary"), ADD_ON_CODES
+
+def test_year_by_year_features_equal_features_of_every_year_at_once(warehouse):
+    codes, summary = (
+        warehouse.table("int_provider_year_code_features"),
+        warehouse.table("provider_year_summary"),
     )
-    at_once = score_provider_years(benchmarks, summary, ADD_ON_CODES)
+    years = sorted(row[0] for row in summary.project("data_year").distinct().fetchall())
+    assert len(years) > 2  # the chunking is exercised across several years
 
-    assert summary["data_year"].nunique() > 2  # the chunking is exercised across several years
+    by_year = warehouse_features(codes, summary)
+    at_once = build_features(read_provider_years(codes, summary, years))
+
     assert len(by_year) == len(summary)
-    key = ["data_year", "npi"]
     pd.testing.assert_frame_equal(
-        by_year.sort_values(key).reset_index(drop=True),
-        at_once.sort_values(key).reset_index(drop=True),
-        check_dtype=False,
+        by_year.sort_values(KEY).reset_index(drop=True),
+        at_once.sort_values(KEY).reset_index(drop=True),
+        check_exact=True,
     )
 
 
-def test_an_empty_warehouse_scores_to_an_empty_table(inputs):
-    summary, benchmarks = inputs
-    con = duckdb.connect()
-    con.register("summary_frame", summary)
-    con.register("benchmarks_frame", benchmarks)
-    con.execute("create table provider_year_summary as select * from summary_frame where false")
-    con.execute("create table provider_peer_benchmarks as select * from benchmarks_frame where false")
+def test_scores_do_not_depend_on_the_order_of_the_rows(warehouse):
+    ordered = score_warehouse(
+        warehouse,
+        warehouse.table("int_provider_year_code_features"),
+        warehouse.table("provider_year_summary"),
+    ).df()
+    shuffled = score_warehouse(
+        warehouse,
+        warehouse.table("int_provider_year_code_features_shuffled"),
+        warehouse.table("provider_year_summary_shuffled"),
+    ).df()
+    assert len(ordered) == len(warehouse.table("provider_year_summary"))
+    assert ordered["is_flagged"].sum() >= 9  # at least one per year
+    pd.testing.assert_frame_equal(ordered, shuffled, check_exact=True)
 
-    scores = score_warehouse(
-        con.table("provider_peer_benchmarks"), con.table("provider_year_summary"), ADD_ON_CODES
-    )
+
+def test_an_empty_warehouse_scores_to_an_empty_table(warehouse):
+    empty_codes = warehouse.table("int_provider_year_code_features").filter("false")
+    empty_summary = warehouse.table("provider_year_summary").filter("false")
+
+    scores = score_warehouse(warehouse, empty_codes, empty_summary).df()
 
     assert scores.empty
     assert {"npi", "data_year", "anomaly_score", "anomaly_rank", "is_flagged", "reasons"} <= set(

@@ -1,0 +1,445 @@
+{#-
+    The relational half of the anomaly features: every per-code comparison of provider_peer_benchmarks and
+    the code mix, rolled up to one row per provider-year, so the Python model provider_anomaly_scores reads
+    provider-years, never code-level rows. Python adds growth, size and the code-mix change, and scores.
+
+    Per peer metric (price against state peers; volume intensity and charges against national peers):
+    - ratio and robust z: services-weighted means over the provider-year's codes (weights <= 0 count as 0,
+      a provider-year whose weights are all 0 gets the plain mean; ratios and z that are not finite are left
+      out). A null robust z (peer MAD = 0) is filled from the log ratio, divided by the typical relative
+      spread of all providers around their peer medians for the same code, place and year: mad_to_sigma *
+      median |log ratio|. Every z is clipped to +-|ratio - 1| / min_relative_spread, so a 1% difference in
+      a group that agrees to the cent never counts as 50 standard deviations.
+    - top code: where the log ratio is most extreme in the direction of the z roll-up (highest when it is
+      positive or null, lowest when negative); ties go to the most services, then the lowest code and place;
+      a provider-year with no finite ratio gets its code with the most services.
+    Code mix, per family of the seed hcpcs_add_on_codes the provider bills the base code of: the add-on
+    share against providers of the same specialty and year billing the same base (all specialties when that
+    group is smaller than min_peer_group_size), robust z with MAD, or mean absolute deviation when MAD is 0;
+    rolled up weighted by family services; the top family is the most extreme z in the roll-up's direction,
+    ties to the lowest base code. Constants come from the macro anomaly_constant.
+
+    Built for national years of ten million code-level rows each, in bounded memory: the roll-ups are
+    group-bys with fixed-size states (sums, min, max), not window sorts over every row. The roll-up finds each
+    metric's extreme log ratios; one join back to the rows then keeps the codes at the extreme, and only
+    those few compare their tie-breaking keys (arg_min over a struct key is slow on every row). The one
+    sort left is the spread's median, over the code, place and year groups that need it, keyed by integers:
+    median() in a group-by holds every value in memory at once and cannot spill (on two national years it
+    outgrew the memory limit and thrashed tens of gigabytes of temp files). The code-mix medians are windows
+    over families of the seed's few codes only.
+-#}
+{%- set rolled_up_metrics = [
+    ('payment_per_service', 'state_peer'),
+    ('allowed_per_service', 'state_peer'),
+    ('services_per_beneficiary', 'peer'),
+    ('beneficiary_day_services_per_beneficiary', 'peer'),
+    ('charge_to_allowed_ratio', 'peer'),
+] %}
+{%- set log_floor = anomaly_constant('log_floor') %}
+{%- set mad_to_sigma = anomaly_constant('mad_to_sigma') %}
+{%- set mean_ad_to_sigma = anomaly_constant('mean_ad_to_sigma') %}
+{%- set min_relative_spread = anomaly_constant('min_relative_spread') %}
+
+with
+
+-- Code-level CTEs read more than once are recomputed, not materialized: a scan is cheaper than a copy.
+benchmarks as not materialized (
+    select * from {{ ref('provider_peer_benchmarks') }}
+),
+
+add_on_codes as (
+    select * from {{ ref('hcpcs_add_on_codes') }}
+),
+
+peer_levels as (
+    select 'specialty' as peer_level
+    union all
+    select 'all' as peer_level
+),
+
+-- NaN counts as missing, as in the marts; a missing fallback flag counts as false. The log ratio keeps an
+-- infinite ratio (it counts in the code's spread); finite_log_ratio, which picks the top code, does not.
+-- services_order sorts the most services first and a missing count last.
+code_rows as not materialized (
+    select
+        npi,
+        data_year,
+        hcpcs_code,
+        place_of_service,
+        provider_type,
+        {%- for metric, group in rolled_up_metrics %}
+            {%- set prefix = metric ~ '_' ~ group %}
+            case when not isnan({{ prefix }}_ratio) then {{ prefix }}_ratio end as {{ prefix }}_ratio,
+            case when not isnan({{ prefix }}_robust_z) then {{ prefix }}_robust_z end as {{ prefix }}_robust_z,
+            case
+                when not isnan({{ prefix }}_ratio) then ln(greatest({{ prefix }}_ratio, {{ log_floor }}))
+            end as {{ prefix }}_log_ratio,
+            case
+                when isfinite({{ prefix }}_ratio) then ln(greatest({{ prefix }}_ratio, {{ log_floor }}))
+            end as {{ prefix }}_finite_log_ratio,
+            case
+                when coalesce(is_peer_fallback, false) then 'all'
+                {%- if group == 'state_peer' %}
+                    when coalesce(is_state_peer_fallback, false) then 'specialty'
+                    else 'state'
+                {%- else %}
+                    else 'specialty'
+                {%- endif %}
+            end as {{ prefix }}_scope,
+        {%- endfor %}
+        case
+            when not isnan(cast(total_services as double)) then cast(total_services as double)
+        end as total_services,
+        coalesce(-cast(total_services as double), cast('infinity' as double)) as services_order
+    from benchmarks
+),
+
+-- The code, place and year groups where a metric's robust z is null somewhere: only their spreads are used.
+-- group_id is an integer key for them: sorting on it is several times faster than on the code and place.
+groups_with_null_z as (
+    select
+        {%- for metric, group in rolled_up_metrics %}
+            bool_or({{ metric }}_{{ group }}_robust_z is null) as {{ metric }}_{{ group }}_has_null_z,
+        {%- endfor %}
+        data_year,
+        hcpcs_code,
+        place_of_service,
+        dense_rank() over (order by data_year, hcpcs_code, place_of_service) as group_id
+    from code_rows
+    group by
+        data_year,
+        hcpcs_code,
+        place_of_service
+),
+
+-- |log ratio| of every provider in those groups, a metric (numbered as in rolled_up_metrics) as a column.
+abs_log_ratios as (
+    {%- for metric, group in rolled_up_metrics %}
+        {%- set prefix = metric ~ '_' ~ group %}
+        select
+            {{ loop.index }} as metric_number,
+            groups_with_null_z.group_id,
+            abs(code_rows.{{ prefix }}_log_ratio) as abs_log_ratio
+        from code_rows
+        inner join groups_with_null_z
+            on
+                code_rows.data_year = groups_with_null_z.data_year
+                and code_rows.hcpcs_code = groups_with_null_z.hcpcs_code
+                and code_rows.place_of_service = groups_with_null_z.place_of_service
+        where
+            groups_with_null_z.{{ prefix }}_has_null_z
+            and code_rows.{{ prefix }}_log_ratio is not null
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+),
+
+-- The one or two middle values of each sorted group (a sort spills to disk gracefully).
+middle_log_ratios as (
+    select
+        metric_number,
+        group_id,
+        abs_log_ratio
+    from abs_log_ratios
+    window
+        sorted_group as (
+            partition by
+                metric_number,
+                group_id
+            order by abs_log_ratio
+            rows between unbounded preceding and unbounded following
+        )
+    qualify
+        row_number() over sorted_group
+        in ((count(*) over sorted_group + 1) // 2, count(*) over sorted_group // 2 + 1)
+),
+
+-- Per code, place and year, the median |log ratio| of all providers (the mean of the middle values): the
+-- typical relative spread around the peer medians, which fills a robust z the marts leave null (MAD = 0).
+log_ratio_spreads as (
+    select
+        {%- for metric, group in rolled_up_metrics %}
+            avg(middle_log_ratios.abs_log_ratio) filter (
+                where middle_log_ratios.metric_number = {{ loop.index }}
+            ) as {{ metric }}_{{ group }}_spread,
+        {%- endfor %}
+        groups_with_null_z.data_year,
+        groups_with_null_z.hcpcs_code,
+        groups_with_null_z.place_of_service
+    from middle_log_ratios
+    inner join groups_with_null_z
+        on middle_log_ratios.group_id = groups_with_null_z.group_id
+    group by
+        groups_with_null_z.data_year,
+        groups_with_null_z.hcpcs_code,
+        groups_with_null_z.place_of_service
+),
+
+filled_codes as (
+    select
+        {%- for metric, group in rolled_up_metrics %}
+            {%- set prefix = metric ~ '_' ~ group %}
+            code_rows.{{ prefix }}_ratio,
+            code_rows.{{ prefix }}_finite_log_ratio,
+            coalesce(
+                code_rows.{{ prefix }}_robust_z,
+                case
+                    when code_rows.{{ prefix }}_log_ratio = 0 then 0.0
+                    when log_ratio_spreads.{{ prefix }}_spread > 0
+                        then
+                            code_rows.{{ prefix }}_log_ratio
+                            / (log_ratio_spreads.{{ prefix }}_spread * {{ mad_to_sigma }})
+                end
+            ) as {{ prefix }}_unclipped_z,
+            abs(code_rows.{{ prefix }}_ratio - 1.0) / {{ min_relative_spread }} as {{ prefix }}_z_bound,
+        {%- endfor %}
+        code_rows.npi,
+        code_rows.data_year,
+        code_rows.total_services
+    from code_rows
+    left join log_ratio_spreads
+        on
+            code_rows.data_year = log_ratio_spreads.data_year
+            and code_rows.hcpcs_code = log_ratio_spreads.hcpcs_code
+            and code_rows.place_of_service = log_ratio_spreads.place_of_service
+),
+
+clipped_codes as (
+    select
+        {%- for metric, group in rolled_up_metrics %}
+            {%- set prefix = metric ~ '_' ~ group %}
+            case when isfinite({{ prefix }}_ratio) then {{ prefix }}_ratio end as {{ prefix }}_finite_ratio,
+            {{ prefix }}_finite_log_ratio,
+            case
+                when {{ prefix }}_unclipped_z is null or {{ prefix }}_z_bound is null
+                    then {{ prefix }}_unclipped_z
+                else least(greatest({{ prefix }}_unclipped_z, -{{ prefix }}_z_bound), {{ prefix }}_z_bound)
+            end as {{ prefix }}_z,
+        {%- endfor %}
+        npi,
+        data_year,
+        total_services
+    from filled_codes
+),
+
+-- The roll-ups, and the highest and lowest finite log ratio: the top code's value in either direction.
+peer_metric_roll_ups as (
+    select
+        {%- for metric, group in rolled_up_metrics %}
+            {%- set prefix = metric ~ '_' ~ group %}
+            {{ weighted_mean(prefix ~ '_finite_ratio', 'total_services') }} as {{ prefix }}_ratio,
+            {{ weighted_mean(prefix ~ '_z', 'total_services') }} as {{ prefix }}_robust_z,
+            max({{ prefix }}_finite_log_ratio) as {{ prefix }}_highest_log_ratio,
+            min({{ prefix }}_finite_log_ratio) as {{ prefix }}_lowest_log_ratio,
+        {%- endfor %}
+        npi,
+        data_year
+    from clipped_codes
+    group by
+        npi,
+        data_year
+),
+
+-- The top code: among the codes at the extreme log ratio in the direction of the z roll-up (every code when
+-- no ratio is finite), the one with the most services, then the lowest code and place.
+peer_metric_top_codes as (
+    select
+        {%- for metric, group in rolled_up_metrics %}
+            {%- set prefix = metric ~ '_' ~ group %}
+            arg_min(
+                {
+                    'code': code_rows.hcpcs_code,
+                    'place': code_rows.place_of_service,
+                    'ratio': case when isfinite(code_rows.{{ prefix }}_ratio) then code_rows.{{ prefix }}_ratio end,
+                    'peer_scope': code_rows.{{ prefix }}_scope
+                },
+                (code_rows.services_order, code_rows.hcpcs_code, code_rows.place_of_service)
+            ) filter (
+                where code_rows.{{ prefix }}_finite_log_ratio is not distinct from (
+                    case
+                        when peer_metric_roll_ups.{{ prefix }}_robust_z < 0
+                            then peer_metric_roll_ups.{{ prefix }}_lowest_log_ratio
+                        else peer_metric_roll_ups.{{ prefix }}_highest_log_ratio
+                    end
+                )
+            ) as {{ prefix }}_top,
+        {%- endfor %}
+        code_rows.npi,
+        code_rows.data_year
+    from code_rows
+    inner join peer_metric_roll_ups
+        on
+            code_rows.npi = peer_metric_roll_ups.npi
+            and code_rows.data_year = peer_metric_roll_ups.data_year
+    group by
+        code_rows.npi,
+        code_rows.data_year
+),
+
+family_services as (
+    select
+        code_rows.npi,
+        code_rows.data_year,
+        add_on_codes.base_hcpcs_code,
+        -- one specialty per provider-year in the marts; min() only makes that explicit
+        min(code_rows.provider_type) as provider_type,
+        coalesce(sum(case when add_on_codes.is_add_on then code_rows.total_services end), 0.0) as add_on_services,
+        coalesce(sum(case when not coalesce(add_on_codes.is_add_on, false) then code_rows.total_services end), 0.0)
+            as base_services
+    from code_rows
+    inner join add_on_codes
+        on code_rows.hcpcs_code = add_on_codes.hcpcs_code
+    group by
+        code_rows.npi,
+        code_rows.data_year,
+        add_on_codes.base_hcpcs_code
+),
+
+-- Families the provider bills the base code of; the specialty comparison falls back to all specialties
+-- when fewer than min_peer_group_size providers of the specialty bill the base that year.
+family_shares as (
+    select
+        npi,
+        data_year,
+        base_hcpcs_code,
+        provider_type,
+        add_on_services,
+        add_on_services + base_services as family_services,
+        add_on_services / (add_on_services + base_services) as add_on_share,
+        count(*) over (
+            partition by
+                data_year,
+                base_hcpcs_code,
+                provider_type
+        ) < {{ var('min_peer_group_size') }} as is_peer_fallback
+    from family_services
+    where base_services > 0
+),
+
+-- Each family twice, a level as a column: judged against its specialty, and against all specialties.
+family_peer_groups as (
+    select
+        family_shares.*,
+        peer_levels.peer_level,
+        case when peer_levels.peer_level = 'specialty' then family_shares.provider_type end as peer_provider_type
+    from family_shares
+    cross join peer_levels
+),
+
+family_peer_medians as (
+    select
+        *,
+        median(add_on_share) over peer_group as peer_median
+    from family_peer_groups
+    window
+        peer_group as (
+            partition by
+                peer_level,
+                data_year,
+                base_hcpcs_code,
+                peer_provider_type
+        )
+),
+
+-- The spreads see every family of the level's group; then each family keeps the level it is judged at.
+family_peer_spreads as (
+    select
+        *,
+        median(abs(add_on_share - peer_median)) over peer_group * {{ mad_to_sigma }} as mad_scale,
+        avg(abs(add_on_share - peer_median)) over peer_group * {{ mean_ad_to_sigma }} as mean_ad_scale
+    from family_peer_medians
+    window
+        peer_group as (
+            partition by
+                peer_level,
+                data_year,
+                base_hcpcs_code,
+                peer_provider_type
+        )
+    qualify (peer_level = 'all') = is_peer_fallback
+),
+
+family_peer_z as (
+    select
+        npi,
+        data_year,
+        base_hcpcs_code,
+        add_on_services,
+        family_services,
+        add_on_share,
+        peer_median,
+        case when is_peer_fallback then 'all' else 'specialty' end as peer_scope,
+        case
+            when mad_scale > 0 then (add_on_share - peer_median) / mad_scale
+            when mean_ad_scale > 0 then (add_on_share - peer_median) / mean_ad_scale
+            when mean_ad_scale = 0 then 0.0
+        end as z,
+        {
+            'base_hcpcs_code': base_hcpcs_code,
+            'share': add_on_share,
+            'peer_median': peer_median,
+            'peer_scope': case when is_peer_fallback then 'all' else 'specialty' end
+        } as family_context
+    from family_peer_spreads
+),
+
+-- Few rows (families of the seed's codes only), so the top family is an arg_min over a struct key.
+code_mix_roll_ups as (
+    select
+        npi,
+        data_year,
+        sum(add_on_services) / sum(family_services) as add_on_share,
+        {{ weighted_mean('peer_median', 'family_services') }} as add_on_share_peer_median,
+        {{ weighted_mean('z', 'family_services') }} as add_on_share_peer_robust_z,
+        arg_min(family_context, (coalesce(-z, cast('infinity' as double)), base_hcpcs_code)) as highest_family,
+        arg_min(family_context, (coalesce(z, cast('infinity' as double)), base_hcpcs_code)) as lowest_family
+    from family_peer_z
+    group by
+        npi,
+        data_year
+),
+
+code_mix_tops as (
+    select
+        npi,
+        data_year,
+        add_on_share,
+        add_on_share_peer_median,
+        add_on_share_peer_robust_z,
+        case when add_on_share_peer_robust_z < 0 then lowest_family else highest_family end as top_family
+    from code_mix_roll_ups
+),
+
+final as (
+    select
+        peer_metric_roll_ups.npi,
+        peer_metric_roll_ups.data_year,
+        {%- for metric, group in rolled_up_metrics %}
+            {%- set prefix = metric ~ '_' ~ group %}
+            peer_metric_roll_ups.{{ prefix }}_ratio,
+            peer_metric_roll_ups.{{ prefix }}_robust_z,
+            struct_extract(peer_metric_top_codes.{{ prefix }}_top, 'code') as {{ prefix }}_top_hcpcs_code,
+            struct_extract(peer_metric_top_codes.{{ prefix }}_top, 'place') as {{ prefix }}_top_place_of_service,
+            struct_extract(peer_metric_top_codes.{{ prefix }}_top, 'ratio') as {{ prefix }}_top_ratio,
+            struct_extract(peer_metric_top_codes.{{ prefix }}_top, 'peer_scope') as {{ prefix }}_top_peer_scope,
+        {%- endfor %}
+        code_mix_tops.add_on_share,
+        code_mix_tops.add_on_share_peer_median,
+        code_mix_tops.add_on_share_peer_robust_z,
+        struct_extract(code_mix_tops.top_family, 'base_hcpcs_code') as add_on_top_base_hcpcs_code,
+        struct_extract(code_mix_tops.top_family, 'share') as add_on_top_share,
+        struct_extract(code_mix_tops.top_family, 'peer_median') as add_on_top_peer_median,
+        struct_extract(code_mix_tops.top_family, 'peer_scope') as add_on_top_peer_scope
+    from peer_metric_roll_ups
+    inner join peer_metric_top_codes
+        on
+            peer_metric_roll_ups.npi = peer_metric_top_codes.npi
+            and peer_metric_roll_ups.data_year = peer_metric_top_codes.data_year
+    left join code_mix_tops
+        on
+            peer_metric_roll_ups.npi = code_mix_tops.npi
+            and peer_metric_roll_ups.data_year = code_mix_tops.data_year
+)
+
+select * from final
