@@ -36,13 +36,13 @@ grouped as (
         total_services,
         total_beneficiaries,
         total_beneficiary_day_services,
-        total_medicare_payment,
+        {%- for level, keys in levels.items() %}
+            {{ peer_group_id(keys) }} as {{ level }}_group_id,
+        {%- endfor %}
         {%- for metric in metrics %}
             {{ metric }},
         {%- endfor %}
-        {%- for level, keys in levels.items() %}
-            {{ peer_group_id(keys) }} as {{ level }}_group_id{{ ',' if not loop.last }}
-        {%- endfor %}
+        total_medicare_payment
     from provider_services
 ),
 

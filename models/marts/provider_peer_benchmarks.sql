@@ -4,10 +4,11 @@
     var('min_peer_group_size') rows; then it is the national group of all specialties. The state peer
     group is the specialty group within the provider's state unless that is too small; then it is the
     peer group chosen above. Robust z = (value - median) / (1.4826 * MAD): 1.4826 scales the median
-    absolute deviation to the standard deviation for normally distributed data. Null when MAD = 0.
+    absolute deviation to the standard deviation for normally distributed data (anomaly_constant('mad_to_sigma')).
+    Null when MAD = 0.
 -#}
 {%- set metrics = peer_metrics() %}
-{%- set mad_to_standard_deviation = 1.4826 %}
+{%- set mad_to_standard_deviation = anomaly_constant('mad_to_sigma') %}
 
 with
 
