@@ -18,7 +18,7 @@ YEARS ?= 1
 BENCHMARK_DIR := $(or $(MEDICARE_BENCHMARK_DIR),$(CURDIR)/target/benchmark-national)
 
 .PHONY: build install warehouse-dir test lint lint-sql lint-python dbt-build pytest docs docs-serve evaluate \
-	benchmark benchmark-ingest benchmark-national benchmark-clean clean
+	benchmark benchmark-national benchmark-clean clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,10 +67,6 @@ evaluate: $(STAMP)
 ## benchmark: scoring time and peak memory for one million generated provider-years
 benchmark: $(STAMP)
 	$(BIN)/python -m deep_medicare.benchmark
-
-## benchmark-ingest: staging throughput on a generated national-size (10 million line) raw file
-benchmark-ingest: $(STAMP)
-	$(BIN)/python -m deep_medicare.ingest_benchmark --rows 10000000
 
 ## benchmark-national: synthetic national-size years, bare DuckDB scan vs full dbt build (ROWS, YEARS)
 benchmark-national: $(STAMP)
