@@ -3,14 +3,19 @@
     path, data year (from the name), encoding, delimiter, layout and header columns. Fails the
     build with a message naming the file when there is no file, no header, an unknown layout or a
     missing required column. Returns [] at parse time, when dbt may not touch the database.
+    `only_paths` limits it to those files (the recovery of lines an unterminated quote swallowed).
 -#}
-{% macro physician_file_specs() -%}
+{% macro physician_file_specs(only_paths=none) -%}
     {%- if not execute -%}
         {{- return([]) -}}
     {%- endif -%}
     {%- set pattern = physician_files() -%}
-    {%- set found = run_query('select file from glob(' ~ sql_string(pattern) ~ ') order by file') -%}
-    {%- set paths = found.columns[0].values() | list -%}
+    {%- if only_paths is none -%}
+        {%- set found = run_query('select file from glob(' ~ sql_string(pattern) ~ ') order by file') -%}
+        {%- set paths = found.columns[0].values() | list -%}
+    {%- else -%}
+        {%- set paths = only_paths -%}
+    {%- endif -%}
     {%- if paths | length == 0 -%}
         {{- exceptions.raise_compiler_error(
             "No raw CMS files match physician_files = '" ~ pattern ~ "' (from --vars, "
@@ -62,6 +67,7 @@
         {%- endfor -%}
         {%- do specs.append({
             'path': path,
+            'read_path': path,
             'data_year': data_year,
             'encoding': encoding,
             'delimiter': delimiter,

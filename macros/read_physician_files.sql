@@ -2,6 +2,8 @@
     One select per raw file (union all), every staging column as raw text under its staging
     name, plus source_file, data_year, source_layout and source_row_number (the row's ordinal
     among the file's parsed data rows, in file order). Columns a layout lacks are null.
+    A spec's read_path is the file read (a repaired copy when recover_swallowed_lines() re-reads
+    one), its path the source_file the rows are staged under.
     DuckDB streams each file itself; lines its CSV reader cannot parse (wrong number of fields,
     an unterminated quote, undecodable bytes) are kept in the temporary tables named by
     csv_reject_tables() and saved by save_csv_reader_rejects() right after.
@@ -22,7 +24,7 @@
         {% if raw_name is none %}cast(null as varchar){% else %}"{{ raw_name }}"{% endif %} as {{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
     from read_csv(
-        {{ sql_string(spec.path) }},
+        {{ sql_string(spec.read_path) }},
         header = true,
         auto_detect = false,
         delim = {{ sql_string(spec.delimiter) }},

@@ -1,28 +1,75 @@
 {#-
-    Post-hook of base_cms__provider_service_rows: copies the lines DuckDB's CSV reader rejected
+    Second post-hook of base_cms__provider_service_rows: copies the lines DuckDB's CSV reader rejected
     during that model's scan (temporary tables of the same connection) into the table
     <schema>.base_cms__provider_service_malformed_lines, one row per rejected line, so that
     stg_cms__provider_services_rejected can report them. Line numbers count the header as line 1.
+    For a file recover_swallowed_lines() read again, the rejects of its last read replace those of the
+    first, and each line whose quote never closes is one more malformed line.
     Hooks render after the model's statement ran, so the reject tables can be read here to give
     each file its data year (the same rule as for its parsed rows).
 -#}
 {% macro save_csv_reader_rejects(model_relation) -%}
     {%- set rejects = csv_reject_tables() -%}
-    {%- set target = api.Relation.create(
+    {%- set target_relation = api.Relation.create(
         database=model_relation.database,
         schema=model_relation.schema,
         identifier='base_cms__provider_service_malformed_lines'
     ) -%}
     {%- set paths = [] -%}
     {%- if execute -%}
-        {%- set found = run_query('select distinct file_path from ' ~ rejects.scans ~ ' order by 1') -%}
+        {%- set found = run_query(
+            'select distinct file_path from ' ~ rejects.scans
+            ~ ' where file_path not in (select read_path from deep_medicare_recovered_scans)'
+            ~ ' union select source_file from deep_medicare_recovered_scans order by 1'
+        ) -%}
         {%- set paths = found.columns[0].values() | list -%}
     {%- endif -%}
-    create or replace table {{ target }} as
+    create or replace table {{ target_relation }} as
+    with
+
+    reader_rejects as (
+        select
+            coalesce(recovered.source_file, scans.file_path) as source_file,
+            errors.line as line_number,
+            errors.error_type,
+            errors.error_message,
+            errors.column_idx,
+            errors.csv_line
+        from {{ rejects.errors }} as errors
+        inner join {{ rejects.scans }} as scans
+            on
+                errors.scan_id = scans.scan_id
+                and errors.file_id = scans.file_id
+        left join deep_medicare_recovered_scans as recovered
+            on scans.file_path = recovered.read_path
+        where
+            -- a file read again keeps the rejects of its last read only
+            scans.file_path not in (select source_file from deep_medicare_recovered_scans)
+            and (recovered.read_path is null or errors.scan_id > recovered.after_scan_id)
+    ),
+
+    unterminated_quotes as (
+        select
+            source_file,
+            line_number,
+            'UNTERMINATED QUOTE' as error_type,
+            'a field opens a quote that this line never closes; the lines after it were read on their own'
+                as error_message,
+            cast(null as bigint) as column_idx,
+            raw_line as csv_line
+        from deep_medicare_unterminated_quote_lines
+    ),
+
+    rejected_lines as (
+        select * from reader_rejects
+        union all
+        select * from unterminated_quotes
+    )
+
     select
-        scans.file_path as source_file,
+        source_file,
         {%- if paths | length > 0 %}
-        case scans.file_path
+        case source_file
             {%- for path in paths %}
             when {{ sql_string(path) }} then {{ data_year_from_file_name(path) }}
             {%- endfor %}
@@ -30,15 +77,11 @@
         {%- else %}
         cast(null as integer)
         {%- endif %} as data_year,
-        errors.line as line_number,
-        string_agg(distinct errors.error_type, ', ' order by errors.error_type) as error_types,
+        line_number,
+        string_agg(distinct error_type, ', ' order by error_type) as error_types,
         -- a short line gets one error per missing column; the first one states the count found
-        arg_min(errors.error_message, coalesce(errors.column_idx, 0)) as error_message,
-        any_value(errors.csv_line) as raw_line
-    from {{ rejects.errors }} as errors
-    inner join {{ rejects.scans }} as scans
-        on
-            errors.scan_id = scans.scan_id
-            and errors.file_id = scans.file_id
+        arg_min(error_message, coalesce(column_idx, 0)) as error_message,
+        any_value(csv_line) as raw_line
+    from rejected_lines
     group by all
 {%- endmacro %}
