@@ -2,8 +2,10 @@
     Rule: per HCPCS code and data year, cost_trends equals staging to the cent (Medicare payment, allowed
     amount, services, distinct providers), and its place-of-service and specialty breakdowns add back up to
     staging's payment and services. Fails with one row per code, year and trend model that differs or is
-    missing on either side.
+    missing on either side. The trend models expected are a fixed list, not read from their rows: an empty
+    one fails every code and year.
 #}
+{%- set expected_trend_models = ['cost_trends', 'cost_trends_by_place_of_service', 'cost_trends_by_specialty'] %}
 
 with
 
@@ -81,7 +83,13 @@ trend_code_years as (
 ),
 
 trend_models as (
-    select distinct trend_model from trend_code_years
+    select trend_model
+    from (
+        values
+        {%- for trend_model in expected_trend_models %}
+            ('{{ trend_model }}'){{ ',' if not loop.last }}
+        {%- endfor %}
+    ) as expected_trend_models (trend_model)
 ),
 
 expected as (

@@ -2,7 +2,16 @@
     Rule: every mart that covers all services adds up, per data year, to staging to the cent: Medicare
     payment, allowed amount and submitted charges (each average times total_services, summed in decimal)
     and services. Fails with one row per mart and data year that differs or is missing on either side.
+    The marts expected are a fixed list, not read from their rows: an empty mart fails every year.
 #}
+{%- set expected_marts = [
+    'fct_provider_service_year',
+    'provider_year_summary',
+    'region_year_summary',
+    'cost_trends',
+    'cost_trends_by_place_of_service',
+    'cost_trends_by_specialty',
+] %}
 
 with
 
@@ -118,7 +127,13 @@ mart_totals as (
 ),
 
 marts as (
-    select distinct mart from mart_totals
+    select mart
+    from (
+        values
+        {%- for mart in expected_marts %}
+            ('{{ mart }}'){{ ',' if not loop.last }}
+        {%- endfor %}
+    ) as expected_marts (mart)
 ),
 
 expected as (
