@@ -56,69 +56,14 @@ typed as (
             when regexp_full_match(provider_zip, '[0-9]{9}') then left(provider_zip, 5)
             else provider_zip
         end as provider_zip5,
-        try_cast(raw_total_beneficiaries as bigint) as total_beneficiaries,
-        try_cast(raw_total_services as decimal(18, 3)) as total_services,
-        try_cast(raw_total_beneficiary_day_services as bigint) as total_beneficiary_day_services,
-        try_cast(raw_avg_submitted_charge as decimal(38, 10)) as avg_submitted_charge,
-        try_cast(raw_avg_medicare_allowed_amount as decimal(38, 10)) as avg_medicare_allowed_amount,
-        try_cast(raw_avg_medicare_payment_amount as decimal(38, 10)) as avg_medicare_payment_amount,
-        try_cast(raw_avg_medicare_standardized_amount as decimal(38, 10)) as avg_medicare_standardized_amount
+        {{ physician_number_casts() }}
     from trimmed
 ),
 
 checked as (
     select
         *,
-        nullif(concat_ws(
-            '; ',
-            case
-                when source_layout = 'legacy' and npi = '0000000001'
-                    then 'CPT copyright notice line of a legacy CMS file, not data'
-            end,
-            case
-                when npi is null then 'npi is missing'
-                when not regexp_full_match(npi, '[0-9]{10}') then 'npi ''' || npi || ''' is not 10 digits'
-            end,
-            case when hcpcs_code is null then 'hcpcs_code is missing' end,
-            case
-                when place_of_service is null then 'place_of_service is missing'
-                when place_of_service not in ('F', 'O')
-                    then 'place_of_service ''' || place_of_service || ''' is not F or O'
-            end,
-            {%- for column in [
-                'total_beneficiaries',
-                'total_services',
-                'total_beneficiary_day_services',
-                'avg_submitted_charge',
-                'avg_medicare_allowed_amount',
-                'avg_medicare_payment_amount',
-                'avg_medicare_standardized_amount',
-            ] %}
-                case
-                    {%- if column != 'avg_medicare_standardized_amount' %}
-                        when raw_{{ column }} is null then '{{ column }} is missing'
-                    {%- endif %}
-                    when raw_{{ column }} is not null and {{ column }} is null
-                        then '{{ column }} ''' || raw_{{ column }} || ''' is not a number'
-                    when {{ column }} < 0
-                        then '{{ column }} ' || raw_{{ column }} || ' is negative'
-                end,
-            {%- endfor %}
-            case
-                when total_beneficiaries < 11
-                    then 'fewer than 11 beneficiaries (' || total_beneficiaries || '), which CMS never publishes'
-            end,
-            case
-                when total_services < total_beneficiary_day_services
-                    then 'total_services ' || raw_total_services || ' below total_beneficiary_day_services '
-                        || raw_total_beneficiary_day_services
-            end,
-            case
-                when total_beneficiary_day_services < total_beneficiaries
-                    then 'total_beneficiary_day_services ' || raw_total_beneficiary_day_services
-                        || ' below total_beneficiaries ' || raw_total_beneficiaries
-            end
-        ), '') as row_rejection_reason
+        {{ physician_row_rejection_reason() }} as row_rejection_reason
     from typed
 ),
 
