@@ -83,7 +83,7 @@ trend_code_years as (
 ),
 
 trend_models as (
-    select trend_model
+    select expected_trend_models.trend_model
     from (
         values
         {%- for trend_model in expected_trend_models %}

@@ -127,7 +127,7 @@ mart_totals as (
 ),
 
 marts as (
-    select mart
+    select expected_marts.mart
     from (
         values
         {%- for mart in expected_marts %}
