@@ -18,7 +18,7 @@ YEARS ?= 1
 BENCHMARK_DIR := $(or $(MEDICARE_BENCHMARK_DIR),$(CURDIR)/target/benchmark-national)
 
 .PHONY: build install warehouse-dir test lint lint-sql lint-python dbt-build pytest docs docs-serve evaluate \
-	benchmark benchmark-national benchmark-clean clean
+	benchmark benchmark-national benchmark-clean mutation-check clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,10 @@ benchmark: $(STAMP)
 ## benchmark-national: synthetic national-size years, bare DuckDB scan vs full dbt build (ROWS, YEARS)
 benchmark-national: $(STAMP)
 	$(BIN)/python -m deep_medicare.national_benchmark --rows $(ROWS) --years $(YEARS)
+
+## mutation-check: break the code on purpose, one known line at a time; fails if any mutation survives the tests
+mutation-check: $(STAMP)
+	$(BIN)/python -m deep_medicare.mutation_check
 
 ## benchmark-clean: delete benchmark-national's generated years and scratch builds
 benchmark-clean:
