@@ -1,4 +1,4 @@
-"""Mutation check (not a test): break the code on purpose, one known line at a time, and require a test to fail.
+"""Mutation check (not a test): break the code on purpose, one known line at a time; a test must fail.
 
 Each mutation is a one-line change a real bug could make (a filter typo, `<` turned `<=`, a constant changed).
 For each, a scratch copy of the project (the files git tracks) gets the change, then the mutation's command
@@ -126,7 +126,7 @@ def apply(mutation: Mutation, project: Path) -> str:
     original = path.read_text()
     count = original.count(mutation.find)
     if count != 1:
-        raise ValueError(f"mutation '{mutation.name}': {mutation.path} holds its line {count} times, not once")
+        raise ValueError(f"mutation '{mutation.name}': {mutation.path} holds its line {count} times, not 1")
     path.write_text(original.replace(mutation.find, mutation.replace))
     return original
 
@@ -142,14 +142,19 @@ def run(command: Sequence[str], project: Path, log: Path) -> int:
         {
             "DBT_PROFILES_DIR": str(project),
             "MEDICARE_DUCKDB_PATH": str(project / "warehouse" / "medicare.duckdb"),
-            "PYTHONPATH": os.pathsep.join([str(project / "python"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(project / "python"), env.get("PYTHONPATH")])),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         }
     )
     (project / "warehouse").mkdir(exist_ok=True)
     with log.open("w") as handle:
         return subprocess.run(
-            [executable, *arguments], cwd=project, env=env, stdout=handle, stderr=subprocess.STDOUT, check=False
+            [executable, *arguments],
+            cwd=project,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            check=False,
         ).returncode
 
 
@@ -187,8 +192,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{verdict:8s}  {mutation.name}  ({time.perf_counter() - began:.0f} s)", flush=True)
             if code == 0:
                 survivors.append(mutation.name)
-    print(f"{len(mutations) - len(survivors)} of {len(mutations)} mutations caught, {len(survivors)} survived, "
-          f"in {time.perf_counter() - started:.0f} s (logs in {logs})")
+    caught = len(mutations) - len(survivors)
+    print(
+        f"{caught} of {len(mutations)} mutations caught, {len(survivors)} survived, "
+        f"in {time.perf_counter() - started:.0f} s (logs in {logs})"
+    )
     return 1 if survivors else 0
 
 
