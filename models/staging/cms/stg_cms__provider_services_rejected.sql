@@ -1,4 +1,5 @@
 -- depends_on: {{ ref('base_cms__provider_service_rows') }}
+{{ config(pre_hook="{{ keep_file_order('on') }}", post_hook="{{ keep_file_order('off') }}") }}
 {#
     Every raw line staging refuses, with its reason: rows that break a rule of a single row
     (base_cms__provider_service_rows), rows that repeat a loaded key

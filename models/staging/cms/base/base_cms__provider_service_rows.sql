@@ -1,9 +1,11 @@
 {{
     config(
         materialized='table',
+        pre_hook="{{ keep_file_order('on') }}",
         post_hook=[
             "{{ recover_swallowed_lines(this) }}",
             "{{ save_csv_reader_rejects(this) }}",
+            "{{ keep_file_order('off') }}",
         ]
     )
 }}
