@@ -17,7 +17,13 @@ ROWS ?= 10000000
 YEARS ?= 1
 BENCHMARK_DIR := $(or $(MEDICARE_BENCHMARK_DIR),$(CURDIR)/target/benchmark-national)
 
-.PHONY: build install warehouse-dir test lint lint-sql lint-python dbt-build pytest docs docs-serve evaluate \
+# docs-serve: where the docs site listens (HOST=0.0.0.0 to reach it from outside a container or machine)
+HOST ?= 127.0.0.1
+PORT ?= 8080
+# report: the HTML file make report writes
+REPORT ?= $(CURDIR)/target/report/medicare_report.html
+
+.PHONY: build install warehouse-dir test lint lint-sql lint-python dbt-build pytest docs docs-serve report evaluate \
 	benchmark benchmark-national benchmark-clean mutation-check clean
 
 $(STAMP): requirements.txt pyproject.toml
@@ -57,8 +63,13 @@ pytest: $(STAMP) warehouse-dir
 docs: $(STAMP) warehouse-dir
 	$(DBT) docs generate
 
+## docs-serve: generate the docs site and serve it on http://$(HOST):$(PORT) (make docs-serve HOST=0.0.0.0 PORT=8080)
 docs-serve: docs
-	$(DBT) docs serve --port 8080
+	$(DBT) docs serve --host $(HOST) --port $(PORT) --no-browser
+
+## report: one self-contained HTML file of charts from the built warehouse, at $(REPORT)
+report: $(STAMP)
+	$(BIN)/python -m deep_medicare.report --output "$(REPORT)"
 
 ## evaluate: inject known anomalies into a copy of the sample, rebuild, print ROC-AUC and precision at k
 evaluate: $(STAMP)
