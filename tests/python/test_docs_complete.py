@@ -1,10 +1,13 @@
-"""Every table the build writes is documented: each model and seed has a description that starts with its
-grain ("One row per ..."), and every column in the warehouse is described in YAML (and no YAML column is
-stale). Reads the warehouse `make test` just built (MEDICARE_DUCKDB_PATH, as the Makefile exports it)."""
+"""Every table the build writes is documented: each model, seed and source table (the one a hook writes) has a
+description that starts with its grain ("One row per ..."), every column in the warehouse is described in
+YAML (and no YAML column is stale), and a column name used by several of them is described once, in a doc
+block. Reads the warehouse `make test` just built (MEDICARE_DUCKDB_PATH, as the Makefile exports it)."""
 
 from __future__ import annotations
 
 import os
+import re
+from collections import defaultdict
 from pathlib import Path
 
 import duckdb
@@ -13,18 +16,20 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ("staging", "intermediate", "marts", "reference")
-# Written by a post-hook of base_cms__provider_service_rows, not a dbt node: documented in that model.
-NOT_NODES = {"base_cms__provider_service_malformed_lines"}
+DOC_BLOCK = re.compile(r"{%\s*docs\s+(\w+)\s*%}")
 
 
 def documented_nodes() -> dict[str, dict]:
-    """Model and seed properties from every YAML file under models/ and seeds/, by name."""
+    """Model, seed and source-table properties from every YAML file under models/ and seeds/, by name."""
     nodes: dict[str, dict] = {}
     for path in [*REPO_ROOT.glob("models/**/*.yml"), *REPO_ROOT.glob("seeds/**/*.yml")]:
         properties = yaml.safe_load(path.read_text()) or {}
         for kind in ("models", "seeds"):
             for node in properties.get(kind) or []:
                 nodes[node["name"]] = node
+        for source in properties.get("sources") or []:
+            for table in source.get("tables") or []:
+                nodes[table["name"]] = table
     return nodes
 
 
@@ -40,8 +45,7 @@ def warehouse_columns() -> dict[str, list[str]]:
         ).fetchall()
     tables: dict[str, list[str]] = {}
     for table, column in rows:
-        if table not in NOT_NODES:
-            tables.setdefault(table, []).append(column)
+        tables.setdefault(table, []).append(column)
     return tables
 
 
@@ -75,3 +79,22 @@ def test_every_column_is_described_and_no_description_is_stale(warehouse_columns
         stale += [f"{table}.{column}" for column in described if column not in columns]
     assert not missing, f"columns without a description: {missing}"
     assert not stale, f"YAML columns the table does not have: {stale}"
+
+
+def test_a_column_in_several_nodes_is_described_once_in_a_doc_block():
+    descriptions: dict[str, dict[str, str]] = defaultdict(dict)
+    for name, node in documented_nodes().items():
+        for column in node.get("columns") or []:
+            descriptions[column["name"]][name] = " ".join(str(column.get("description") or "").split())
+    doc_files = REPO_ROOT.glob("models/**/*.md")
+    blocks = {name for path in doc_files for name in DOC_BLOCK.findall(path.read_text())}
+    shared = {column: by_node for column, by_node in descriptions.items() if len(by_node) > 1}
+    assert len(shared) > 50  # data_year, npi, hcpcs_code, the totals, the peer comparisons...
+    not_from_a_block = sorted(
+        f"{node}.{column}"
+        for column, by_node in shared.items()
+        for node, description in by_node.items()
+        if description != f"{{{{ doc('{column}') }}}}"
+    )
+    assert not not_from_a_block, f"shared columns described in place, not by doc block: {not_from_a_block}"
+    assert not sorted(set(shared) - blocks), "doc blocks missing"

@@ -46,7 +46,7 @@ invalid_rows as (
 ),
 
 malformed_lines as (
-    select * from {{ this.schema }}.base_cms__provider_service_malformed_lines
+    select * from {{ source('staging_side_tables', 'base_cms__provider_service_malformed_lines') }}
 ),
 
 raw_lines_of_files_with_invalid_rows as (
