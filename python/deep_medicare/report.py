@@ -235,6 +235,17 @@ def states_chart(states: data.Table, national: float, year: int) -> Chart:
     )
 
 
+def tile_reading(billed: list[dict], places: int, year: int) -> str:
+    """The highest and lowest three places on the map, and how many billed anything."""
+    ranked = sorted(billed, key=lambda row: row["payment_per_service"], reverse=True)
+    highest = ", ".join(row["state_code"] for row in ranked[:3])
+    lowest = ", ".join(row["state_code"] for row in ranked[-3:][::-1])
+    return (
+        f"Highest payment per service in {highest}; lowest in {lowest}. {len(billed)} of the {places} places "
+        f"on the map (the states, DC and Puerto Rico) billed these services in {year}."
+    )
+
+
 def tile_map_chart(tiles: data.Table, year: int) -> Chart:
     rows = tiles.records()
     billed = [row for row in rows if row["payment_per_service"] is not None]
@@ -276,7 +287,7 @@ def tile_map_chart(tiles: data.Table, year: int) -> Chart:
         "states-tile-map",
         f"Payment per service on a US tile-grid map, {year}",
         "US dollars per service; one equal square per state, grey where no service was billed",
-        f"{len(billed)} of the {len(rows)} states on the map billed these services in {year}.",
+        tile_reading(billed, len(rows), year),
         "marts.region_year_summary (state rows), reference.us_state_tiles; metric payment_per_service",
         figure,
     )
