@@ -71,7 +71,7 @@ docs-serve: docs
 report: $(STAMP)
 	$(BIN)/python -m deep_medicare.report --output "$(REPORT)"
 
-## evaluate: inject known anomalies into a copy of the sample, rebuild, print ROC-AUC and precision at k
+## evaluate: inject known anomalies (standard and subtle sets) into copies of the sample, rebuild, print ROC-AUC and precision at k
 evaluate: $(STAMP)
 	$(BIN)/python -m deep_medicare.evaluate
 

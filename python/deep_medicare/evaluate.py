@@ -1,13 +1,19 @@
 """Evaluate the anomaly scores by injecting known anomalies into a copy of the raw CMS files.
 
-Plan: read the raw files as all-strings (codes keep their leading zeros), inject each recipe into its own
+Two sets of recipes: the standard set (blatant anomalies: volume ×2-3, price ×1.5-2, add-on stages ×2-3,
+growth ×3-5) and the subtle set (price ×1.2-1.4, volume ×1.5-2, add-on stages ×2, growth ×2), whose strength
+sits inside the range of real outliers, as an investigator meets them. Each set is evaluated on its own
+copy of the sample.
+
+Plan, per set: read the raw files as all-strings (codes keep their leading zeros), inject each recipe into its own
 deterministic random set of provider-years (at most one injected year per NPI, so recipes never mix),
 write the copy to a scratch folder, run `dbt build` on it into a scratch warehouse, read
 marts.provider_anomaly_scores, and report ROC-AUC and precision at k (k = the number injected) per recipe
 and overall. Injected rows stay valid: services >= beneficiary-day services >= beneficiaries >= 11 and
 payment <= allowed.
 
-    python -m deep_medicare.evaluate [--project-dir .] [--per-recipe 30] [--seed 0] [--keep DIR]
+    python -m deep_medicare.evaluate [--project-dir .] [--set standard|subtle|all] [--per-recipe 30]
+        [--seed 0] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -56,6 +62,16 @@ RECIPES: tuple[Recipe, ...] = (
         "beneficiaries and services of an established practice multiplied against its previous year",
     ),
 )
+
+# Anomalies as subtle as real ones: each inside the range of the sample's natural outliers.
+SUBTLE_RECIPES: tuple[Recipe, ...] = (
+    Recipe("inflated_volume", 1.5, 2.0, RECIPES[0].description),
+    Recipe("inflated_price", 1.2, 1.4, RECIPES[1].description),
+    Recipe("shifted_code_mix", 2.0, 2.0, RECIPES[2].description),
+    Recipe("sudden_growth", 2.0, 2.0, RECIPES[3].description),
+)
+
+RECIPE_SETS: dict[str, tuple[Recipe, ...]] = {"standard": RECIPES, "subtle": SUBTLE_RECIPES}
 
 
 def _provider_years(raw: pd.DataFrame) -> pd.DataFrame:
@@ -343,19 +359,23 @@ def run_evaluation(
     per_recipe: int = 30,
     seed: int = 0,
     sample_glob: str = "data/sample/*.csv*",
+    recipes: Sequence[Recipe] = RECIPES,
 ) -> dict[str, dict[str, float]]:
-    """Inject anomalies into a copy of the sample, rebuild into work_dir, and return the metrics."""
+    """Inject `recipes` into a copy of the sample, rebuild into work_dir, and return the metrics."""
     project_dir = project_dir.resolve()
     paths = sorted(project_dir.glob(sample_glob))
     if not paths:
         raise FileNotFoundError(f"no raw files match {sample_glob} under {project_dir}")
     add_on_codes = read_add_on_codes(project_dir / "seeds" / "hcpcs_add_on_codes.csv")
-    injected, labels = inject_anomalies(read_raw_files(paths), add_on_codes, per_recipe=per_recipe, seed=seed)
+    injected, labels = inject_anomalies(
+        read_raw_files(paths), add_on_codes, per_recipe=per_recipe, seed=seed, recipes=recipes
+    )
     broken = invalid_rows(injected)
     if not broken.empty:
         raise AssertionError(f"injection produced {len(broken)} invalid rows")
     data_dir = work_dir / "data"
     write_raw_files(injected, data_dir)
+    labels.to_csv(work_dir / "labels.csv", index=False)
     database = build_scratch_warehouse(project_dir, str(data_dir / "*.csv*"), work_dir)
     return evaluation_metrics(read_scores(database), labels)
 
@@ -370,24 +390,41 @@ def format_metrics(metrics: dict[str, dict[str, float]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: run the evaluation and print the metrics table."""
+    """Command line: run the evaluation of each chosen set and print its metrics table."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
         "--project-dir", type=Path, default=Path.cwd(), help="dbt project root (default: cwd)"
     )
+    parser.add_argument(
+        "--set",
+        choices=[*RECIPE_SETS, "all"],
+        default="all",
+        dest="recipe_set",
+        help="which recipes to inject (default: all, each set on its own copy)",
+    )
     parser.add_argument("--per-recipe", type=int, default=30, help="provider-years injected per recipe")
     parser.add_argument("--seed", type=int, default=0, help="seed for choosing provider-years and factors")
-    parser.add_argument("--keep", type=Path, default=None, help="keep the scratch copy in this folder")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep each set's scratch copy in a subfolder of this folder"
+    )
     args = parser.parse_args(argv)
-    if args.keep is not None:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        metrics = run_evaluation(args.project_dir, args.keep, args.per_recipe, args.seed)
-    else:
-        with tempfile.TemporaryDirectory(prefix="deep_medicare_eval_") as scratch:
-            metrics = run_evaluation(args.project_dir, Path(scratch), args.per_recipe, args.seed)
-    print(format_metrics(metrics))
+    names = list(RECIPE_SETS) if args.recipe_set == "all" else [args.recipe_set]
+    for index, name in enumerate(names):
+        recipes = RECIPE_SETS[name]
+        if args.keep is not None:
+            work_dir = args.keep / name
+            work_dir.mkdir(parents=True, exist_ok=True)
+            metrics = run_evaluation(args.project_dir, work_dir, args.per_recipe, args.seed, recipes=recipes)
+        else:
+            with tempfile.TemporaryDirectory(prefix="deep_medicare_eval_") as scratch:
+                metrics = run_evaluation(
+                    args.project_dir, Path(scratch), args.per_recipe, args.seed, recipes=recipes
+                )
+        factors = ", ".join(f"{recipe.name} ×{recipe.low:g}-{recipe.high:g}" for recipe in recipes)
+        print(f"{'' if index == 0 else chr(10)}{name} set ({factors}):")
+        print(format_metrics(metrics), flush=True)
     return 0
 
 
