@@ -1,6 +1,6 @@
 """provider_anomaly_scores: one row per (npi, data_year), scored for anomalies.
 
-A thin dbt Python model: it hands its connection and two provider-year relations to
+A thin dbt Python model: it hands its connection and three provider-year relations to
 deep_medicare.pipeline.score_warehouse, where all the logic lives (growth, size, scoring, explanations),
 and returns the scored relation for dbt to write. The code-level comparisons are already rolled up to
 provider-years in SQL (int_provider_year_code_features), so no code-level row is read into Python.
@@ -29,4 +29,5 @@ def model(dbt, session):
         flag_share=float(dbt.config.get("flag_share")),
         random_state=int(dbt.config.get("random_state")),
         min_peer_group_size=int(dbt.config.get("min_peer_group_size")),
+        evidence=dbt.ref("int_provider_year_evidence"),
     )

@@ -5,8 +5,8 @@ growth ×3-5) and the subtle set (price ×1.2-1.4, volume ×1.5-2, add-on stages
 sits inside the range of real outliers, as an investigator meets them. Each set is evaluated on its own
 copy of the sample.
 
-Plan, per set: read the raw files as all-strings (codes keep their leading zeros), inject each recipe into its own
-deterministic random set of provider-years (at most one injected year per NPI, so recipes never mix),
+Plan, per set: read the raw files as all-strings (codes keep their leading zeros), inject each recipe into
+its own deterministic random set of provider-years (at most one injected year per NPI, so recipes never mix),
 write the copy to a scratch folder, run `dbt build` on it into a scratch warehouse, read
 marts.provider_anomaly_scores, and report ROC-AUC and precision at k (k = the number injected) per recipe
 and overall. Injected rows stay valid: services >= beneficiary-day services >= beneficiaries >= 11 and

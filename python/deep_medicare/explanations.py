@@ -5,6 +5,11 @@ strongest feature. Strength is the feature's robust z divided by that feature's 
 direction (as in scoring), times the family's weight. A row lists up to `max_reasons` reasons of strength
 at least `min_strength`, strongest first, joined by "; ". A flagged row always gets at least one reason:
 its strongest feature, or the Isolation Forest's verdict when no single feature stands out.
+
+Rows whose calibrated evidence (evidence_score) reaches `min_strength`, and every flagged row with evidence,
+lead with the evidence that ranked them and the dollars at stake (`evidence_reason`), e.g. "payment per
+service 1.31× its state peers across its codes (1.00× in its neighbouring years); $52,410 above peer prices;
+excess payment $48,950 over the $262,000 peers would have been paid for the same beneficiaries".
 """
 
 from __future__ import annotations
@@ -167,6 +172,65 @@ def reason_texts() -> dict[str, TextBuilder]:
     }
 
 
+def _dollars(amount: float) -> str:
+    """A dollar amount as "$52,410" ("-$1,200" below zero)."""
+    return f"-${-amount:,.0f}" if amount < 0 else f"${amount:,.0f}"
+
+
+def _neighbours(new_log_ratio: float, shrunk_log_ratio: float) -> str:
+    """ " (1.02× in its neighbouring years)" from the shrunk log ratio and its part that is new this year."""
+    if not np.isfinite(new_log_ratio) or np.isclose(new_log_ratio, shrunk_log_ratio):
+        return ""
+    return f" ({format_ratio(float(np.exp(shrunk_log_ratio - new_log_ratio)))} in its neighbouring years)"
+
+
+def evidence_reason(row: pd.Series) -> str:
+    """The evidence that ranked a row (its evidence_family), with the dollars at stake, in words."""
+    family = str(row.get("evidence_family", ""))
+    if family == "price":
+        lead = (
+            f"payment per service {format_ratio(float(np.exp(row['payment_per_service_shrunk_log_ratio'])))} "
+            "its state peers across its codes"
+            + _neighbours(
+                row["payment_per_service_new_log_ratio"], row["payment_per_service_shrunk_log_ratio"]
+            )
+            + f"; {_dollars(row['excess_payment_price'])} above peer prices"
+        )
+    elif family in ("volume", "code_mix"):
+        measure = "services_per_beneficiary" if family == "volume" else "add_on_services_per_beneficiary"
+        if family == "volume" and (
+            row["beneficiary_day_services_per_beneficiary_new_log_ratio"]
+            > row["services_per_beneficiary_new_log_ratio"]
+        ):
+            measure = "beneficiary_day_services_per_beneficiary"
+        label = {
+            "services_per_beneficiary": "services per beneficiary",
+            "beneficiary_day_services_per_beneficiary": "beneficiary-day services per beneficiary",
+            "add_on_services_per_beneficiary": "add-on services (additional stages) per beneficiary",
+        }[measure]
+        lead = (
+            f"{label} {format_ratio(float(np.exp(row[f'{measure}_shrunk_log_ratio'])))} its peers across its "
+            "codes"
+            + _neighbours(row[f"{measure}_new_log_ratio"], row[f"{measure}_shrunk_log_ratio"])
+            + f"; {_dollars(row['excess_payment_volume'])} for services beyond peer intensity"
+        )
+    elif family == "growth":
+        lead = (
+            f"Medicare payment {_dollars(row['total_medicare_payment'])}, "
+            f"{format_ratio(float(np.exp(row['payment_log_departure'])))} its higher neighbouring year; "
+            f"{_dollars(row['growth_payment'])} above its neighbouring years' mean"
+        )
+    else:
+        return ""
+    expected = row["peer_expected_payment"]
+    if not np.isfinite(expected):
+        return lead
+    return (
+        f"{lead}; excess payment {_dollars(row['excess_payment'])} over the {_dollars(expected)} peers would "
+        "have been paid for the same beneficiaries"
+    )
+
+
 def reason_families() -> tuple[tuple[str, tuple[str, ...], float], ...]:
     """Families that offer one reason each: the scoring families, then size (context, half weight)."""
     size = ("size", ("total_services_peer_robust_z", "total_medicare_payment_peer_robust_z"), SIZE_WEIGHT)
@@ -247,6 +311,12 @@ def explain(
                 parts[row].append(text)
     reasons = np.full(len(scored), "", dtype=object)
     reasons[explained] = [SEPARATOR.join(texts) for texts in parts]
+    if "evidence_score" in scored:
+        weighed = scored["evidence_score"].to_numpy(dtype=float, na_value=0.0)
+        for row in np.flatnonzero((weighed >= min_strength) | (is_flagged & (weighed > 0))):
+            lead = evidence_reason(scored.iloc[row])
+            if lead:
+                reasons[row] = SEPARATOR.join(text for text in (lead, reasons[row]) if text)
     isolation = scored["isolation_score"].to_numpy(dtype=float) if "isolation_score" in scored else None
     for row in np.flatnonzero(is_flagged):
         if not reasons[row]:

@@ -6,7 +6,9 @@ comparisons up to the provider-year (price, volume intensity and charge-to-allow
 add-on share against peers billing the same base procedure). Python adds, per provider-year:
 
 - growth against the provider's own previous year, and size (`year_features`);
-- the change in add-on share against the previous year (`code_mix`).
+- the change in add-on share against the previous year (`code_mix`);
+- the calibrated evidence of each family and the dollars at stake (`evidence`), from the columns of the SQL
+  model int_provider_year_evidence.
 
 NaN means "not measurable" (no previous year, no base procedure billed, no peer statistics); the scorer
 treats it as the peer median.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from deep_medicare.code_mix import code_mix_shift
+from deep_medicare.evidence import family_evidence
 from deep_medicare.inputs import SUMMARY_COLUMNS
 from deep_medicare.year_features import growth_features, size_features
 
@@ -27,7 +30,8 @@ def build_features(
     provider_years: pd.DataFrame, min_peer_group_size: int = DEFAULT_MIN_PEER_GROUP_SIZE
 ) -> pd.DataFrame:
     """One row per row of `provider_years` (same order), with named peer-relative features and their context:
-    the summary's columns, growth, size, the code-level roll-ups it was given, then the code-mix change.
+    the summary's columns, growth, size, the code-level roll-ups and evidence inputs it was given, the
+    code-mix change, then the calibrated evidence (`evidence.EVIDENCE_COLUMNS`).
 
     Growth, size and code-mix change peers never cross a data year, so building the features of several
     years at once or one year at a time gives the same result. `min_peer_group_size` applies to those peer
@@ -47,4 +51,5 @@ def build_features(
         ],
         axis=1,
     )
-    return code_mix_shift(features, frame["add_on_share_previous"], min_peer_group_size)
+    features = code_mix_shift(features, frame["add_on_share_previous"], min_peer_group_size)
+    return pd.concat([features, family_evidence(features, min_peer_group_size)], axis=1)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from deep_medicare.evidence import EVIDENCE_INPUTS
 from deep_medicare.feature_sets import CODE_FEATURE_INPUTS
 
 # The columns of provider_year_summary the features read, with the type each is read as.
@@ -39,19 +40,32 @@ def read_provider_years(
     code_features: duckdb.DuckDBPyRelation,
     year_summary: duckdb.DuckDBPyRelation,
     years: Sequence[int],
+    evidence: duckdb.DuckDBPyRelation | None = None,
 ) -> pd.DataFrame:
     """The provider-years of `year_summary` in `years`, sorted by (npi, data_year): the summary's columns
     (SUMMARY_COLUMNS), CODE_FEATURE_INPUTS of `code_features` (null where the provider-year has no row
-    there), and add_on_share_previous, the add_on_share of the same npi in the previous data year."""
+    there), add_on_share_previous, the add_on_share of the same npi in the previous data year, and
+    EVIDENCE_INPUTS of `evidence` (int_provider_year_evidence; null where it has no row, or is not given)."""
     summary = year_summary.filter(_in_years(years)).set_alias("summary")
     codes = code_features.filter(_in_years(years)).set_alias("codes")
     previous = code_features.filter(_in_years([year - 1 for year in years])).set_alias("previous")
     joined = summary.join(
         codes, "summary.npi = codes.npi and summary.data_year = codes.data_year", how="left"
     ).join(previous, "summary.npi = previous.npi and summary.data_year = previous.data_year + 1", how="left")
+    if evidence is not None:
+        joined = joined.join(
+            evidence.filter(_in_years(years)).set_alias("evidence"),
+            "summary.npi = evidence.npi and summary.data_year = evidence.data_year",
+            how="left",
+        )
+    evidence_table = "evidence." if evidence is not None else ""
     columns = [
         *(f"cast(summary.{name} as {kind}) as {name}" for name, kind in SUMMARY_COLUMNS.items()),
         *(f"cast(codes.{name} as double) as {name}" for name in CODE_FEATURE_INPUTS),
         "cast(previous.add_on_share as double) as add_on_share_previous",
+        *(
+            f"cast({evidence_table + name if evidence_table else 'null'} as double) as {name}"
+            for name in EVIDENCE_INPUTS
+        ),
     ]
     return joined.project(", ".join(columns)).order("npi, data_year").df()

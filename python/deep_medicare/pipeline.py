@@ -39,6 +39,9 @@ LEADING_COLUMNS = (
     "anomaly_rank",
     "is_flagged",
     "reasons",
+    "excess_payment",
+    "evidence_family",
+    "evidence_score",
     "isolation_score",
     "robust_score",
     "provider_type",
@@ -60,6 +63,7 @@ def warehouse_features(
     code_features: duckdb.DuckDBPyRelation,
     year_summary: duckdb.DuckDBPyRelation,
     min_peer_group_size: int = DEFAULT_MIN_PEER_GROUP_SIZE,
+    evidence: duckdb.DuckDBPyRelation | None = None,
 ) -> pd.DataFrame:
     """`build_features` for every provider-year of the warehouse relations, sorted by data_year and npi,
     built one data year at a time (each year reads its provider-years and the add-on shares of the year
@@ -68,12 +72,16 @@ def warehouse_features(
     """
     counts = sorted(year_summary.aggregate("data_year, count(*)", "data_year").fetchall())
     if not counts:
-        return build_features(read_provider_years(code_features, year_summary, []), min_peer_group_size)
+        return build_features(
+            read_provider_years(code_features, year_summary, [], evidence), min_peer_group_size
+        )
     per_year = []
     for year, rows in counts:
         with _stage(f"features {year}, {rows:,} provider-years"):
             per_year.append(
-                build_features(read_provider_years(code_features, year_summary, [year]), min_peer_group_size)
+                build_features(
+                    read_provider_years(code_features, year_summary, [year], evidence), min_peer_group_size
+                )
             )
     return pd.concat(per_year, ignore_index=True)
 
@@ -149,17 +157,19 @@ def score_warehouse(
     flag_share: float = 0.01,
     random_state: int = 0,
     min_peer_group_size: int = DEFAULT_MIN_PEER_GROUP_SIZE,
+    evidence: duckdb.DuckDBPyRelation | None = None,
 ) -> duckdb.DuckDBPyRelation:
-    """provider_anomaly_scores from the warehouse's provider-year relations int_provider_year_code_features
-    and provider_year_summary, both of `connection` (the dbt model's entry): one row per (npi, data_year)
-    with anomaly_score in [0, 1], anomaly_rank within the year (1 = most anomalous), is_flagged (top
-    `flag_share` of each year, at least one), reasons, and the feature values.
+    """provider_anomaly_scores from the warehouse's provider-year relations int_provider_year_code_features,
+    provider_year_summary and int_provider_year_evidence (`evidence`), all of `connection` (the dbt model's
+    entry): one row per (npi, data_year) with anomaly_score in [0, 1], anomaly_rank within the year (1 = most
+    anomalous), is_flagged (top `flag_share` of each year, at least one), reasons, excess_payment, and the
+    feature values. Without `evidence` the score is the peer comparison of the year alone.
 
     Features are built one data year at a time (`warehouse_features`); scoring, ranking and reasons see
     every provider-year at once. Deterministic: the same inputs, in any row order, give identical output
     for the same random_state.
     """
-    features = warehouse_features(code_features, year_summary, min_peer_group_size)
+    features = warehouse_features(code_features, year_summary, min_peer_group_size, evidence)
     feature_columns = list(features.columns)
     with _stage(f"scoring and ranking {len(features):,} provider-years"):
         # One copy of the features at a time: each step's input is dropped once the next has it.
@@ -178,9 +188,11 @@ def score_provider_years(
     flag_share: float = 0.01,
     random_state: int = 0,
     min_peer_group_size: int = DEFAULT_MIN_PEER_GROUP_SIZE,
+    evidence: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """`score_warehouse` on DataFrames (rows of int_provider_year_code_features and provider_year_summary),
-    read through an in-memory DuckDB exactly as the warehouse is; returns the table as a DataFrame."""
+    """`score_warehouse` on DataFrames (rows of int_provider_year_code_features, provider_year_summary and
+    int_provider_year_evidence), read through an in-memory DuckDB exactly as the warehouse is; returns the
+    table as a DataFrame."""
     with duckdb.connect() as connection:
         scores = score_warehouse(
             connection,
@@ -189,5 +201,6 @@ def score_provider_years(
             flag_share=flag_share,
             random_state=random_state,
             min_peer_group_size=min_peer_group_size,
+            evidence=None if evidence is None else connection.from_df(evidence),
         )
         return scores.df()

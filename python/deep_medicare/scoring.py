@@ -10,8 +10,14 @@
   score 2^(-E[h(x)] / c(n)) lies in (0, 1) and 0.5 or less is ordinary, so the component is
   (s - 0.5) / 0.5 clipped to [0, 1]. It sees both directions and unusual combinations of features.
 
-anomaly_score is their weighted mean. Rows are sorted by (npi, data_year) before fitting, so the same input
-gives the same scores whatever order its rows arrive in.
+These two are the peer comparison of this year alone. The ranking mostly weighs the evidence of
+`evidence.family_evidence` (evidence_score: shrunk across codes, against the provider's own neighbouring
+years, calibrated per family, weighted by dollars at stake), mapped to [0, 1) by e / (e + 1):
+
+    anomaly_score = EVIDENCE_WEIGHT * e / (e + 1) + (1 - EVIDENCE_WEIGHT) * (weighted mean of the two above)
+
+so the peer comparison of the year only orders provider-years of equal evidence. Rows are sorted by
+(npi, data_year) before fitting, so the same input gives the same scores whatever order its rows arrive in.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ DEFAULT_ISOLATION_WEIGHT = 0.25
 DEFAULT_N_ESTIMATORS = 100
 DEFAULT_MAX_SAMPLES = 512
 DEFAULT_TAIL_QUANTILE = 0.99
+# Share of anomaly_score that comes from the calibrated evidence (evidence_score).
+EVIDENCE_WEIGHT = 0.9
 
 
 def feature_matrix(features: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
@@ -137,7 +145,8 @@ def score_features(
     max_samples: int = DEFAULT_MAX_SAMPLES,
     tail_quantile: float = DEFAULT_TAIL_QUANTILE,
 ) -> pd.DataFrame:
-    """Features sorted by (npi, data_year), plus isolation_score, robust_score and anomaly_score in [0, 1]."""
+    """Features sorted by (npi, data_year), plus isolation_score, robust_score and anomaly_score in [0, 1]
+    (evidence_score counts as 0 where the features have none)."""
     if not 0.0 <= isolation_weight <= 1.0:
         raise ValueError(f"isolation_weight must be in [0, 1], got {isolation_weight}")
     ordered = sorted_by_keys(features)
@@ -147,10 +156,16 @@ def score_features(
     suspicion = model_matrix[:, : len(SUSPICION_FEATURES)]
     evidence = family_evidence(suspicion, tail_scale(suspicion, tail_quantile), SUSPICION_FEATURES)
     robust = robust_component(evidence)
+    peer_score = isolation_weight * isolation + (1.0 - isolation_weight) * robust
+    weighed = (
+        ordered["evidence_score"].to_numpy(dtype=float, na_value=0.0)
+        if "evidence_score" in ordered
+        else np.zeros(len(ordered))
+    )
+    weighed = np.clip(np.nan_to_num(weighed, nan=0.0), 0.0, None)
+    combined = EVIDENCE_WEIGHT * weighed / (weighed + 1.0) + (1.0 - EVIDENCE_WEIGHT) * peer_score
     return ordered.assign(
-        isolation_score=isolation,
-        robust_score=robust,
-        anomaly_score=np.clip(isolation_weight * isolation + (1.0 - isolation_weight) * robust, 0.0, 1.0),
+        isolation_score=isolation, robust_score=robust, anomaly_score=np.clip(combined, 0.0, 1.0)
     )
 
 

@@ -1,0 +1,138 @@
+"""The evidence the ranking weighs, calibrated per family, and the dollars at stake behind it.
+
+The SQL model int_provider_year_evidence gives, per provider-year, shrunk log ratios to peers (empirical
+Bayes over the provider's codes), the part of each that the provider's neighbouring years do not already
+show (`..._new_log_ratio`), the payment's departure from its neighbouring years, and `excess_payment` split
+into price and volume. Here each family's measure is calibrated against its own peer distribution: a robust
+z within the data year and a band of similar size (small practices have noisier rates and swings), its
+positive part divided by the family's ordinary high (DEFAULT_TAIL_QUANTILE of that positive part, at least 1),
+so that no family dominates the top by scale alone. Each family's evidence is then weighted by its dollars at
+stake, (1 + dollars / median payment of the year) ** DOLLAR_EXPONENT: among equally unusual provider-years,
+the one with more money above its peers ranks first. The strongest family is the provider-year's evidence.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from deep_medicare.robust import group_robust_z
+
+# How many equal-count size bands a year's calibration uses at most (each holds min_peer_group_size rows).
+MAX_SIZE_BANDS = 10
+DEFAULT_TAIL_QUANTILE = 0.995
+# How much the dollars at stake weigh: evidence x (1 + dollars / median payment) ** DOLLAR_EXPONENT.
+DOLLAR_EXPONENT = 0.2
+
+
+class EvidenceFamily(NamedTuple):
+    """A kind of evidence: the measures it takes the strongest of, what size band calibrates them, and the
+    column of its dollars at stake."""
+
+    name: str
+    measures: tuple[str, ...]
+    band_by: str
+    dollars: str
+
+
+EVIDENCE_FAMILIES: tuple[EvidenceFamily, ...] = (
+    EvidenceFamily("price", ("payment_per_service_new_log_ratio",), "log_services", "excess_payment_price"),
+    EvidenceFamily(
+        "volume",
+        ("services_per_beneficiary_new_log_ratio", "beneficiary_day_services_per_beneficiary_new_log_ratio"),
+        "log_services",
+        "excess_payment_volume",
+    ),
+    EvidenceFamily(
+        "code_mix",
+        ("add_on_services_per_beneficiary_new_log_ratio",),
+        "log_services",
+        "excess_payment_volume",
+    ),
+    EvidenceFamily("growth", ("payment_log_departure",), "payment_log_baseline", "growth_payment"),
+)
+
+# The columns of int_provider_year_evidence the scorer reads.
+EVIDENCE_INPUTS: tuple[str, ...] = (
+    "peer_expected_payment",
+    "excess_payment",
+    "excess_payment_price",
+    "excess_payment_volume",
+    "payment_per_service_shrunk_log_ratio",
+    "payment_per_service_new_log_ratio",
+    "services_per_beneficiary_shrunk_log_ratio",
+    "services_per_beneficiary_new_log_ratio",
+    "beneficiary_day_services_per_beneficiary_shrunk_log_ratio",
+    "beneficiary_day_services_per_beneficiary_new_log_ratio",
+    "add_on_services_per_beneficiary_shrunk_log_ratio",
+    "add_on_services_per_beneficiary_new_log_ratio",
+    "payment_log_departure",
+    "payment_log_baseline",
+)
+
+# The columns `family_evidence` adds, in order.
+EVIDENCE_COLUMNS: tuple[str, ...] = (
+    "growth_payment",
+    *(f"{family.name}_evidence" for family in EVIDENCE_FAMILIES),
+    "evidence_family",
+    "evidence_score",
+)
+
+
+def size_bands(values: pd.Series, years: pd.Series, npi: pd.Series, min_group_size: int) -> pd.Series:
+    """Per row, its equal-count band (0 = smallest) of `values` within its data year: up to MAX_SIZE_BANDS
+    bands of at least `min_group_size` rows; -1 where the value is missing. Ties go by npi, not row order.
+    """
+    present = values.notna()
+    count = present.groupby(years).transform("sum")
+    bands = (count // max(min_group_size, 1)).clip(lower=1, upper=MAX_SIZE_BANDS)
+    order = pd.DataFrame({"year": years, "value": values.where(present), "npi": npi}).sort_values(
+        ["year", "value", "npi"], kind="mergesort", na_position="last"
+    )
+    position = order.groupby("year", sort=False).cumcount().reindex(values.index)
+    band = position * bands // count.where(count > 0, 1)
+    return band.where(present, -1).astype("int64")
+
+
+def calibrated(values: pd.Series, bands: pd.Series, years: pd.Series) -> pd.Series:
+    """Robust z of `values` within (data year, band); NaN stays NaN (not measurable)."""
+    _, z, _ = group_robust_z(values, pd.DataFrame({"year": years, "band": bands}))
+    return z
+
+
+def family_evidence(
+    features: pd.DataFrame, min_group_size: int = 11, tail_quantile: float = DEFAULT_TAIL_QUANTILE
+) -> pd.DataFrame:
+    """EVIDENCE_COLUMNS for `features` (same index), which hold total_services, total_medicare_payment,
+    data_year, npi and EVIDENCE_INPUTS: growth_payment (payment above the neighbouring years' mean, dollars),
+    per family its evidence (calibrated positive z weighted by dollars at stake, 0 when not measurable), the
+    strongest family and its evidence (evidence_score)."""
+    years, npi = features["data_year"], features["npi"]
+    payment = features["total_medicare_payment"].astype(float)
+    out = pd.DataFrame(index=features.index)
+    out["growth_payment"] = (payment - np.exp(features["payment_log_baseline"].astype(float))).clip(lower=0.0)
+    inputs = features.assign(
+        log_services=np.log(features["total_services"].astype(float).clip(lower=1.0)),
+        growth_payment=out["growth_payment"],
+    )
+    median_payment = payment.groupby(years).transform("median").where(lambda value: value > 0, 1.0)
+    for family in EVIDENCE_FAMILIES:
+        bands = size_bands(inputs[family.band_by].astype(float), years, npi, min_group_size)
+        strongest = pd.concat(
+            [calibrated(inputs[measure].astype(float), bands, years) for measure in family.measures], axis=1
+        ).max(axis=1)
+        positive = strongest.clip(lower=0.0).fillna(0.0)
+        # Per data year, so building the features one year at a time changes nothing.
+        scale = positive.groupby(years).transform(lambda value: value.quantile(tail_quantile)).clip(lower=1.0)
+        dollars = inputs[family.dollars].astype(float).clip(lower=0.0).fillna(0.0)
+        out[f"{family.name}_evidence"] = (
+            positive / scale * (1.0 + dollars / median_payment) ** DOLLAR_EXPONENT
+        )
+    strength = out[[f"{family.name}_evidence" for family in EVIDENCE_FAMILIES]].to_numpy()
+    names = np.array([family.name for family in EVIDENCE_FAMILIES])
+    best = np.argmax(strength, axis=1) if len(out) else np.zeros(0, dtype=int)
+    out["evidence_score"] = strength.max(axis=1) if len(out) else np.zeros(0)
+    out["evidence_family"] = np.where(out["evidence_score"] > 0, names[best], "")
+    return out[list(EVIDENCE_COLUMNS)]
