@@ -58,11 +58,15 @@ code_rows as (
             0.0
         ) as excess_volume,
         case
-            when benchmarks.payment_per_service_state_peer_ratio > 0 and isfinite(benchmarks.payment_per_service_state_peer_ratio)
+            when
+                benchmarks.payment_per_service_state_peer_ratio > 0
+                and isfinite(benchmarks.payment_per_service_state_peer_ratio)
                 then ln(greatest(benchmarks.payment_per_service_state_peer_ratio, {{ log_floor }}))
         end as payment_per_service_log_ratio,
         case
-            when benchmarks.services_per_beneficiary_peer_ratio > 0 and isfinite(benchmarks.services_per_beneficiary_peer_ratio)
+            when
+                benchmarks.services_per_beneficiary_peer_ratio > 0
+                and isfinite(benchmarks.services_per_beneficiary_peer_ratio)
                 then ln(greatest(benchmarks.services_per_beneficiary_peer_ratio, {{ log_floor }}))
         end as services_per_beneficiary_log_ratio,
         case
@@ -86,11 +90,6 @@ rated_rows as (
 
 provider_years as (
     select
-        npi,
-        data_year,
-        sum(payment) as payment,
-        sum(excess_price) as excess_payment_price,
-        sum(excess_volume) as excess_payment_volume,
         {%- for rate in shrunk_rates %}
             coalesce(
                 sum(services * {{ rate }}_log_ratio) filter (where {{ rate }}_log_ratio is not null and services > 0)
@@ -99,8 +98,13 @@ provider_years as (
                     + {{ shrinkage }}
                 ),
                 0.0
-            ) as {{ rate }}_shrunk_log_ratio{{ ',' if not loop.last }}
+            ) as {{ rate }}_shrunk_log_ratio,
         {%- endfor %}
+        npi,
+        data_year,
+        sum(payment) as payment,
+        sum(excess_price) as excess_payment_price,
+        sum(excess_volume) as excess_payment_volume
     from rated_rows
     group by
         npi,

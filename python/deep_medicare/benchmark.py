@@ -120,6 +120,38 @@ def generate_code_features(year_summary: pd.DataFrame, seed: int) -> pd.DataFram
     return frame
 
 
+def generate_evidence(code_features: pd.DataFrame, year_summary: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """int_provider_year_evidence-shaped rows, one per provider-year: shrunk log ratios near the generated
+    ratios, new parts that are mostly smaller, payment departures of a few percent, and excess payment
+    split into price and volume from the generated ratios."""
+    rng = np.random.default_rng(seed + 2)
+    rows = len(code_features)
+    payment = year_summary["total_medicare_payment"].to_numpy(dtype=float)
+    frame = pd.DataFrame(
+        {"npi": code_features["npi"].to_numpy(), "data_year": code_features["data_year"].to_numpy()}
+    )
+    price = np.log(code_features["payment_per_service_state_peer_ratio"].to_numpy()) * 0.9
+    volume = np.log(code_features["services_per_beneficiary_peer_ratio"].to_numpy()) * 0.9
+    frame["excess_payment_price"] = payment * (1.0 - np.exp(-price))
+    frame["excess_payment_volume"] = payment * np.exp(-price) * (1.0 - np.exp(-volume))
+    frame["excess_payment"] = frame["excess_payment_price"] + frame["excess_payment_volume"]
+    frame["peer_expected_payment"] = payment - frame["excess_payment"]
+    for measure, shrunk in (
+        ("payment_per_service", price),
+        ("services_per_beneficiary", volume),
+        ("beneficiary_day_services_per_beneficiary", volume * 0.8),
+        ("add_on_services_per_beneficiary", volume + rng.normal(0.0, 0.05, rows)),
+    ):
+        frame[f"{measure}_shrunk_log_ratio"] = shrunk
+        frame[f"{measure}_new_log_ratio"] = np.minimum(shrunk, shrunk * rng.uniform(-0.5, 0.5, rows))
+    has_neighbour = rng.random(rows) < 0.9
+    frame["payment_log_departure"] = np.where(has_neighbour, rng.normal(-0.05, 0.1, rows), np.nan)
+    frame["payment_log_baseline"] = np.where(
+        has_neighbour, np.log(payment) - rng.normal(0.0, 0.1, rows), np.nan
+    )
+    return frame
+
+
 def peak_memory_mib() -> float:
     """Peak resident memory of this process so far, in MiB (ru_maxrss is KiB on Linux, bytes on macOS)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -148,12 +180,17 @@ def _run_stages(
     con.unregister("summary_frame")
     # One data year at a time, so generating never holds a million rows of text columns in pandas.
     for offset, (_, year_rows) in enumerate(year_summary.groupby("data_year", sort=True)):
-        con.register("code_features_frame", generate_code_features(year_rows, seed + offset))
-        if offset == 0:
-            con.execute("create table int_provider_year_code_features as select * from code_features_frame")
-        else:
-            con.execute("insert into int_provider_year_code_features select * from code_features_frame")
-        con.unregister("code_features_frame")
+        year_codes = generate_code_features(year_rows, seed + offset)
+        for table, frame in (
+            ("int_provider_year_code_features", year_codes),
+            ("int_provider_year_evidence", generate_evidence(year_codes, year_rows, seed + offset)),
+        ):
+            con.register("generated_frame", frame)
+            if offset == 0:
+                con.execute(f"create table {table} as select * from generated_frame")
+            else:
+                con.execute(f"insert into {table} select * from generated_frame")
+            con.unregister("generated_frame")
     del year_summary
     code_features = con.table("int_provider_year_code_features")
     results = {
@@ -161,7 +198,9 @@ def _run_stages(
         "peak_mib_after_generating": peak_memory_mib(),
     }
     start = time.perf_counter()
-    features = warehouse_features(code_features, con.table("provider_year_summary"))
+    features = warehouse_features(
+        code_features, con.table("provider_year_summary"), evidence=con.table("int_provider_year_evidence")
+    )
     results["features_seconds"] = time.perf_counter() - start
     feature_columns = list(features.columns)
     results["peak_mib_after_features"] = peak_memory_mib()

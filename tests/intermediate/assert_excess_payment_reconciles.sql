@@ -28,8 +28,11 @@ final as (
         evidence.npi is null
         or summary.npi is null
         or abs(evidence.excess_payment - evidence.excess_payment_price - evidence.excess_payment_volume) > 0.005
-        or abs(cast(summary.total_medicare_payment as double) - evidence.peer_expected_payment - evidence.excess_payment)
-        > 0.005
+        or abs(
+            cast(summary.total_medicare_payment as double)
+            - evidence.peer_expected_payment
+            - evidence.excess_payment
+        ) > 0.005
 )
 
 select * from final
