@@ -1,7 +1,7 @@
 """A rebuild gives identical scores: scoring the built warehouse's provider-year relations
-(int_provider_year_code_features, provider_year_summary) again, in this process, reproduces
-marts.provider_anomaly_scores (written by dbt in another process) value for value, and covers every
-provider-year of the sample."""
+(int_provider_year_code_features, provider_year_summary, int_provider_year_evidence) again, in this
+process, reproduces marts.provider_anomaly_scores (written by dbt in another process) value for value,
+and covers every provider-year of the sample."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def test_scoring_the_marts_again_reproduces_the_table_dbt_wrote():
             con,
             con.table("intermediate.int_provider_year_code_features"),
             con.table("marts.provider_year_summary"),
+            evidence=con.table("intermediate.int_provider_year_evidence"),
         ).df()
     if "MEDICARE_PHYSICIAN_FILES" not in os.environ:  # built from the shipped sample
         assert len(stored) == SAMPLE_PROVIDER_YEARS

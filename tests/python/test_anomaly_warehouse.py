@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from deep_medicare.benchmark import generate_code_features, generate_year_summary
+from deep_medicare.benchmark import generate_code_features, generate_evidence, generate_year_summary
 from deep_medicare.features import build_features
 from deep_medicare.inputs import read_provider_years
 from deep_medicare.pipeline import score_warehouse, warehouse_features
@@ -18,12 +18,18 @@ KEY = ["data_year", "npi"]
 
 @pytest.fixture(scope="module")
 def warehouse() -> duckdb.DuckDBPyConnection:
-    """Tables provider_year_summary and int_provider_year_code_features of about 3,000 generated
-    provider-years (nine years), and the same rows in a shuffled order (tables ending in _shuffled)."""
+    """Tables provider_year_summary, int_provider_year_code_features and int_provider_year_evidence of about
+    3,000 generated provider-years (nine years), and the same rows in a shuffled order (tables ending in
+    _shuffled)."""
     summary = generate_year_summary(provider_years=3_000, seed=7)
     codes = generate_code_features(summary, seed=7)
+    evidence = generate_evidence(codes, summary, seed=7)
     con = duckdb.connect()
-    for name, frame in (("provider_year_summary", summary), ("int_provider_year_code_features", codes)):
+    for name, frame in (
+        ("provider_year_summary", summary),
+        ("int_provider_year_code_features", codes),
+        ("int_provider_year_evidence", evidence),
+    ):
         con.register("frame", frame)
         con.execute(f"create table {name} as select * from frame")
         con.execute(f"create table {name}_shuffled as select * from frame order by hash(npi, data_year)")
@@ -33,15 +39,17 @@ def warehouse() -> duckdb.DuckDBPyConnection:
 
 
 def test_year_by_year_features_equal_features_of_every_year_at_once(warehouse):
-    codes, summary = (
+    codes, summary, evidence = (
         warehouse.table("int_provider_year_code_features"),
         warehouse.table("provider_year_summary"),
+        warehouse.table("int_provider_year_evidence"),
     )
     years = sorted(row[0] for row in summary.project("data_year").distinct().fetchall())
     assert len(years) > 2  # the chunking is exercised across several years
 
-    by_year = warehouse_features(codes, summary)
-    at_once = build_features(read_provider_years(codes, summary, years))
+    by_year = warehouse_features(codes, summary, evidence=evidence)
+    at_once = build_features(read_provider_years(codes, summary, years, evidence))
+    assert by_year["evidence_score"].gt(0).any()
 
     assert len(by_year) == len(summary)
     pd.testing.assert_frame_equal(
@@ -56,11 +64,13 @@ def test_scores_do_not_depend_on_the_order_of_the_rows(warehouse):
         warehouse,
         warehouse.table("int_provider_year_code_features"),
         warehouse.table("provider_year_summary"),
+        evidence=warehouse.table("int_provider_year_evidence"),
     ).df()
     shuffled = score_warehouse(
         warehouse,
         warehouse.table("int_provider_year_code_features_shuffled"),
         warehouse.table("provider_year_summary_shuffled"),
+        evidence=warehouse.table("int_provider_year_evidence_shuffled"),
     ).df()
     assert len(ordered) == len(warehouse.table("provider_year_summary"))
     assert ordered["is_flagged"].sum() >= 9  # at least one per year
