@@ -7,9 +7,9 @@ at least `min_strength`, strongest first, joined by "; ". A flagged row always g
 its strongest feature, or the Isolation Forest's verdict when no single feature stands out.
 
 Rows whose calibrated evidence (evidence_score) reaches `min_strength`, and every flagged row with evidence,
-lead with the evidence that ranked them and the dollars at stake (`evidence_reason`), e.g. "payment per
+lead with the evidence that ranked them and the dollars at stake (`evidence_reasons`), e.g. "payment per
 service 1.31× its state peers across its codes (1.00× in its neighbouring years); $52,410 above peer prices;
-excess payment $48,950 over the $262,000 peers would have been paid for the same beneficiaries".
+excess payment $48,950 against the $262,000 peers would have been paid for the same beneficiaries".
 """
 
 from __future__ import annotations
@@ -184,9 +184,15 @@ def _neighbours(new_log_ratio: float, shrunk_log_ratio: float) -> str:
     return f" ({format_ratio(float(np.exp(shrunk_log_ratio - new_log_ratio)))} in its neighbouring years)"
 
 
-def evidence_reason(row: pd.Series) -> str:
-    """The evidence that ranked a row (its evidence_family), with the dollars at stake, in words."""
-    family = str(row.get("evidence_family", ""))
+VOLUME_LABELS = {
+    "services_per_beneficiary": "services per beneficiary",
+    "beneficiary_day_services_per_beneficiary": "beneficiary-day services per beneficiary",
+    "add_on_services_per_beneficiary": "add-on services (additional stages) per beneficiary",
+}
+
+
+def _evidence_lead(family: str, row: dict[str, float], payment: float, expected: float, excess: float) -> str:
+    """The words of one row's evidence family (see `evidence_reasons`)."""
     if family == "price":
         lead = (
             f"payment per service {format_ratio(float(np.exp(row['payment_per_service_shrunk_log_ratio'])))} "
@@ -203,32 +209,69 @@ def evidence_reason(row: pd.Series) -> str:
             > row["services_per_beneficiary_new_log_ratio"]
         ):
             measure = "beneficiary_day_services_per_beneficiary"
-        label = {
-            "services_per_beneficiary": "services per beneficiary",
-            "beneficiary_day_services_per_beneficiary": "beneficiary-day services per beneficiary",
-            "add_on_services_per_beneficiary": "add-on services (additional stages) per beneficiary",
-        }[measure]
         lead = (
-            f"{label} {format_ratio(float(np.exp(row[f'{measure}_shrunk_log_ratio'])))} its peers across its "
-            "codes"
+            f"{VOLUME_LABELS[measure]} {format_ratio(float(np.exp(row[f'{measure}_shrunk_log_ratio'])))} its "
+            "peers across its codes"
             + _neighbours(row[f"{measure}_new_log_ratio"], row[f"{measure}_shrunk_log_ratio"])
             + f"; {_dollars(row['excess_payment_volume'])} for services beyond peer intensity"
         )
     elif family == "growth":
         lead = (
-            f"Medicare payment {_dollars(row['total_medicare_payment'])}, "
+            f"Medicare payment {_dollars(payment)}, "
             f"{format_ratio(float(np.exp(row['payment_log_departure'])))} its higher neighbouring year; "
             f"{_dollars(row['growth_payment'])} above its neighbouring years' mean"
         )
     else:
         return ""
-    expected = row["peer_expected_payment"]
     if not np.isfinite(expected):
         return lead
     return (
-        f"{lead}; excess payment {_dollars(row['excess_payment'])} over the {_dollars(expected)} peers would "
-        "have been paid for the same beneficiaries"
+        f"{lead}; excess payment {_dollars(excess)} against the {_dollars(expected)} peers would have been "
+        "paid for the same beneficiaries"
     )
+
+
+EVIDENCE_REASON_INPUTS = (
+    "payment_per_service_shrunk_log_ratio",
+    "payment_per_service_new_log_ratio",
+    "services_per_beneficiary_shrunk_log_ratio",
+    "services_per_beneficiary_new_log_ratio",
+    "beneficiary_day_services_per_beneficiary_shrunk_log_ratio",
+    "beneficiary_day_services_per_beneficiary_new_log_ratio",
+    "add_on_services_per_beneficiary_shrunk_log_ratio",
+    "add_on_services_per_beneficiary_new_log_ratio",
+    "payment_log_departure",
+    "growth_payment",
+    "excess_payment_price",
+    "excess_payment_volume",
+)
+
+
+def evidence_reasons(frame: pd.DataFrame) -> pd.Series:
+    """Per row, the evidence that ranked it (its evidence_family) with the dollars at stake, in words; empty
+    when it has no evidence family. Index-aligned with `frame`."""
+    values = {
+        column: frame[column].to_numpy(dtype=float, na_value=np.nan) for column in EVIDENCE_REASON_INPUTS
+    }
+    texts = [
+        _evidence_lead(
+            family,
+            {column: values[column][index] for column in EVIDENCE_REASON_INPUTS},
+            payment,
+            expected,
+            excess,
+        )
+        for index, (family, payment, expected, excess) in enumerate(
+            zip(
+                frame["evidence_family"].astype(str).tolist(),
+                frame["total_medicare_payment"].to_numpy(dtype=float, na_value=np.nan).tolist(),
+                frame["peer_expected_payment"].to_numpy(dtype=float, na_value=np.nan).tolist(),
+                frame["excess_payment"].to_numpy(dtype=float, na_value=np.nan).tolist(),
+                strict=True,
+            )
+        )
+    ]
+    return pd.Series(texts, index=frame.index, dtype=object)
 
 
 def reason_families() -> tuple[tuple[str, tuple[str, ...], float], ...]:
@@ -313,8 +356,8 @@ def explain(
     reasons[explained] = [SEPARATOR.join(texts) for texts in parts]
     if "evidence_score" in scored:
         weighed = scored["evidence_score"].to_numpy(dtype=float, na_value=0.0)
-        for row in np.flatnonzero((weighed >= min_strength) | (is_flagged & (weighed > 0))):
-            lead = evidence_reason(scored.iloc[row])
+        rows = np.flatnonzero((weighed >= min_strength) | (is_flagged & (weighed > 0)))
+        for row, lead in zip(rows, evidence_reasons(scored.iloc[rows]).tolist(), strict=True):
             if lead:
                 reasons[row] = SEPARATOR.join(text for text in (lead, reasons[row]) if text)
     isolation = scored["isolation_score"].to_numpy(dtype=float) if "isolation_score" in scored else None

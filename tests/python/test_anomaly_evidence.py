@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deep_medicare.evidence import EVIDENCE_INPUTS, family_evidence, size_bands
+from deep_medicare.evidence import EVIDENCE_INPUTS, family_evidence, npi_ranks, size_bands
 
 
 def provider_years(count: int = 20, year: int = 2020) -> pd.DataFrame:
@@ -32,7 +32,16 @@ def test_size_bands_hold_equal_counts_and_break_ties_by_npi():
     years = pd.Series([2020] * 6)
     npi = pd.Series(["f", "b", "a", "d", "e", "c"])
     # Five values, groups of at least 2: two bands; sorted a, b, c, e, f; band = position * 2 // 5.
-    assert size_bands(values, years, npi, 2).tolist() == [1, 0, 0, -1, 1, 0]
+    assert npi_ranks(npi).tolist() == [5, 1, 0, 3, 4, 2]
+    assert size_bands(values, years, npi_ranks(npi), 2).tolist() == [1, 0, 0, -1, 1, 0]
+    # Another year's rows never share a band count or position with these.
+    two_years = size_bands(
+        pd.concat([values, values], ignore_index=True),
+        pd.Series([2020] * 6 + [2021] * 6),
+        npi_ranks(pd.concat([npi, npi], ignore_index=True)),
+        2,
+    )
+    assert two_years.tolist() == [1, 0, 0, -1, 1, 0] * 2
 
 
 def test_price_evidence_is_the_calibrated_z_over_the_years_high_times_dollars():

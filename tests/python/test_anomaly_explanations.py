@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from deep_medicare import explanations
 from deep_medicare.explanations import explain, format_change, format_ratio, place_name
 from deep_medicare.feature_sets import MODEL_FEATURES, PEER_METRICS, peer_prefix
 
@@ -161,3 +164,36 @@ def test_context_read_elsewhere_gives_the_same_words_and_is_read_only_for_rows_w
     worded = [i for i, text in enumerate(in_memory) if text and not text.startswith("unusual combination")]
     assert asked == [worded]
     assert 5 in worded and len(worded) < 20
+
+
+def test_evidence_reasons_name_the_evidence_and_the_dollars_at_stake():
+    row = {column: 0.0 for column in explanations.EVIDENCE_REASON_INPUTS}
+    price = {
+        **row,
+        "payment_per_service_shrunk_log_ratio": math.log(1.3),
+        "payment_per_service_new_log_ratio": math.log(1.3) - math.log(1.05),
+        "excess_payment_price": 52_410.4,
+        "evidence_family": "price",
+        "total_medicare_payment": 300_000.0,
+        "peer_expected_payment": 250_000.0,
+        "excess_payment": 50_000.0,
+    }
+    growth = {
+        **row,
+        "payment_log_departure": math.log(2.0),
+        "growth_payment": 150_000.0,
+        "evidence_family": "growth",
+        "total_medicare_payment": 300_000.0,
+        "peer_expected_payment": float("nan"),
+        "excess_payment": float("nan"),
+    }
+    quiet = {**row, "evidence_family": "", "total_medicare_payment": 1.0, "peer_expected_payment": 1.0}
+    texts = explanations.evidence_reasons(pd.DataFrame([price, growth, {**quiet, "excess_payment": 0.0}]))
+    assert texts.tolist() == [
+        "payment per service 1.3× its state peers across its codes (1.1× in its neighbouring years); "
+        "$52,410 above peer prices; excess payment $50,000 against the $250,000 peers would have been paid "
+        "for the same beneficiaries",
+        "Medicare payment $300,000, 2.0× its higher neighbouring year; "
+        "$150,000 above its neighbouring years' mean",
+        "",
+    ]
