@@ -214,7 +214,9 @@ def _run_stages(
     results["reasons_seconds"] = time.perf_counter() - start
     results["peak_mib_after_reasons"] = peak_memory_mib()
     start = time.perf_counter()
-    scores = with_code_features(con, output_columns(ranked, feature_columns), code_features)
+    scores = with_code_features(
+        con, output_columns(ranked, feature_columns), code_features, con.table("int_provider_year_evidence")
+    )
     con.register("scores_relation", scores)
     con.execute("create table provider_anomaly_scores as select * from scores_relation")
     results["write_seconds"] = time.perf_counter() - start

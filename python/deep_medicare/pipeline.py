@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from deep_medicare.code_mix import SHIFT_COLUMNS
+from deep_medicare.evidence import EVIDENCE_COLUMNS, EVIDENCE_INPUTS
 from deep_medicare.explanations import ContextReader, explain
 from deep_medicare.feature_sets import CODE_FEATURE_INPUTS, KEYS
 from deep_medicare.features import DEFAULT_MIN_PEER_GROUP_SIZE, build_features
@@ -122,15 +123,22 @@ def output_columns(ranked: pd.DataFrame, feature_columns: list[str]) -> pd.DataF
 
 
 def with_code_features(
-    connection: duckdb.DuckDBPyConnection, scores: pd.DataFrame, code_features: duckdb.DuckDBPyRelation
+    connection: duckdb.DuckDBPyConnection,
+    scores: pd.DataFrame,
+    code_features: duckdb.DuckDBPyRelation,
+    evidence: duckdb.DuckDBPyRelation | None = None,
 ) -> duckdb.DuckDBPyRelation:
     """The provider_anomaly_scores relation: `scores` (from `output_columns`) with every column of
     int_provider_year_code_features joined in DuckDB, in the table's column order (leading columns, growth
-    and size, the code-level roll-ups, the code-mix change), sorted by data_year and anomaly_rank. The
-    roll-ups the scorer read come from the SQL model too, so every value has one source."""
-    python_columns = [column for column in scores.columns if column not in (*KEYS, *CODE_FEATURE_INPUTS)]
-    before = [column for column in python_columns if column not in SHIFT_COLUMNS]
+    and size, the code-level roll-ups, the code-mix change, then the evidence), sorted by data_year and
+    anomaly_rank. The roll-ups the scorer read come from the SQL models too (EVIDENCE_INPUTS from `evidence`,
+    int_provider_year_evidence, when given), so every value has one source and the wide columns never go
+    back through pandas."""
+    from_sql = (*KEYS, *CODE_FEATURE_INPUTS, *(EVIDENCE_INPUTS if evidence is not None else ()))
+    python_columns = [column for column in scores.columns if column not in from_sql]
+    before = [column for column in python_columns if column not in (*SHIFT_COLUMNS, *EVIDENCE_COLUMNS)]
     after = [column for column in python_columns if column in SHIFT_COLUMNS]
+    last = [column for column in python_columns if column in EVIDENCE_COLUMNS]
     joined = (
         connection.from_df(scores)
         .set_alias("scores")
@@ -140,12 +148,20 @@ def with_code_features(
             how="left",
         )
     )
+    if evidence is not None:
+        joined = joined.join(
+            evidence.set_alias("evidence"),
+            "scores.npi = evidence.npi and scores.data_year = evidence.data_year",
+            how="left",
+        )
     columns = [
         "scores.npi",
         "scores.data_year",
         *(f"scores.{column}" for column in before),
         "codes.* exclude (npi, data_year)",
         *(f"scores.{column}" for column in after),
+        *(f"evidence.{column}" for column in (EVIDENCE_INPUTS if evidence is not None else ())),
+        *(f"scores.{column}" for column in last),
     ]
     return joined.project(", ".join(columns)).order("data_year, anomaly_rank")
 
@@ -179,7 +195,7 @@ def score_warehouse(
         del scored
     with _stage("reasons"):
         ranked["reasons"] = explain(ranked, context_of=context_reader(connection, code_features, ranked))
-    return with_code_features(connection, output_columns(ranked, feature_columns), code_features)
+    return with_code_features(connection, output_columns(ranked, feature_columns), code_features, evidence)
 
 
 def score_provider_years(
