@@ -100,6 +100,19 @@ MUTATIONS: tuple[Mutation, ...] = (
         "    select 'ruca_class' as geography_level",
         "    select 'ruca_class' as geography_level where false",
     ),
+    Mutation(
+        "8 excess payment's volume part priced at the provider's own payment per service",
+        "models/intermediate/int_provider_year_evidence.sql",
+        "            ) * benchmarks.payment_per_service_state_peer_median,",
+        "            ) * benchmarks.payment_per_service,",
+    ),
+    Mutation(
+        "9 dollars at stake weigh 0.3 instead of 0.2",
+        "python/deep_medicare/evidence.py",
+        "DOLLAR_EXPONENT = 0.2",
+        "DOLLAR_EXPONENT = 0.3",
+        pytest_command("tests/python/test_anomaly_evidence.py"),
+    ),
 )
 
 
