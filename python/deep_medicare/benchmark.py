@@ -25,6 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from deep_medicare.evidence import EVIDENCE_INPUTS
 from deep_medicare.explanations import explain
 from deep_medicare.feature_sets import PEER_METRICS, peer_prefix
 from deep_medicare.pipeline import context_reader, output_columns, warehouse_features, with_code_features
@@ -214,6 +215,7 @@ def _run_stages(
     results["reasons_seconds"] = time.perf_counter() - start
     results["peak_mib_after_reasons"] = peak_memory_mib()
     start = time.perf_counter()
+    feature_columns = [column for column in feature_columns if column not in EVIDENCE_INPUTS]
     scores = with_code_features(
         con, output_columns(ranked, feature_columns), code_features, con.table("int_provider_year_evidence")
     )

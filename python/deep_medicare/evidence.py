@@ -127,10 +127,12 @@ def family_evidence(
     payment = features["total_medicare_payment"].astype(float)
     out = pd.DataFrame(index=features.index)
     out["growth_payment"] = (payment - np.exp(features["payment_log_baseline"].astype(float))).clip(lower=0.0)
-    inputs = features.assign(
-        log_services=np.log(features["total_services"].astype(float).clip(lower=1.0)),
-        growth_payment=out["growth_payment"],
-    )
+    # The columns the families read, by name, without copying the whole (wide) features frame.
+    inputs: dict[str, pd.Series] = {
+        "log_services": np.log(features["total_services"].astype(float).clip(lower=1.0)),
+        "growth_payment": out["growth_payment"],
+        **{column: features[column] for column in EVIDENCE_INPUTS},
+    }
     median_payment = payment.groupby(years).transform("median").where(lambda value: value > 0, 1.0)
     ranks = npi_ranks(npi)
     bands_of: dict[str, pd.Series] = {}

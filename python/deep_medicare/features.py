@@ -52,4 +52,7 @@ def build_features(
         axis=1,
     )
     features = code_mix_shift(features, frame["add_on_share_previous"], min_peer_group_size)
-    return pd.concat([features, family_evidence(features, min_peer_group_size)], axis=1)
+    # Column by column into the fresh frame code_mix_shift returned: a concat would copy every column.
+    for column, values in family_evidence(features, min_peer_group_size).items():
+        features[column] = values
+    return features

@@ -195,6 +195,8 @@ def score_warehouse(
         del scored
     with _stage("reasons"):
         ranked["reasons"] = explain(ranked, context_of=context_reader(connection, code_features, ranked))
+    if evidence is not None:  # those join from SQL in with_code_features, not through another pandas copy
+        feature_columns = [column for column in feature_columns if column not in EVIDENCE_INPUTS]
     return with_code_features(connection, output_columns(ranked, feature_columns), code_features, evidence)
 
 
