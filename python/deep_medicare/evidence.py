@@ -20,6 +20,8 @@ import pandas as pd
 
 from deep_medicare.robust import group_robust_z
 
+# Tuning choices that `make evaluate` and its tests protect (DOLLAR_EXPONENT also has a unit test): change
+# one and rerun the evaluation.
 # How many equal-count size bands a year's calibration uses at most (each holds min_peer_group_size rows).
 MAX_SIZE_BANDS = 10
 DEFAULT_TAIL_QUANTILE = 0.995

@@ -95,6 +95,13 @@ MUTATIONS: tuple[Mutation, ...] = (
         pytest_command("tests/python/test_anomaly_constants.py", "tests/python/test_anomaly_scoring.py"),
     ),
     Mutation(
+        "6b evidence weight 0.9 to 0.5",
+        "python/deep_medicare/scoring.py",
+        "EVIDENCE_WEIGHT = 0.9",
+        "EVIDENCE_WEIGHT = 0.5",
+        pytest_command("tests/python/test_anomaly_constants.py", "tests/python/test_anomaly_scoring.py"),
+    ),
+    Mutation(
         "7 a geography level dropped from region_year_summary",
         "models/marts/region_year_summary.sql",
         "    select 'ruca_class' as geography_level",

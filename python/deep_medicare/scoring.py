@@ -33,6 +33,10 @@ from sklearn.ensemble import IsolationForest
 from deep_medicare.feature_sets import KEYS, MODEL_FEATURES, SUSPICION_FAMILIES, SUSPICION_FEATURES
 from deep_medicare.robust import MAD_TO_SIGMA
 
+# Each constant below is either pinned by a unit test that fails when it changes (IQR_TO_SIGMA by the robust
+# scale test's fallback, DEFAULT_ISOLATION_WEIGHT and EVIDENCE_WEIGHT by the stated-mix test, the default tail
+# quantile by the tail-scale test) or a tuning choice that `make evaluate` and its tests protect (Z_CAP, the
+# forest's DEFAULT_N_ESTIMATORS and DEFAULT_MAX_SAMPLES): change one of those and rerun the evaluation.
 # Robust z beyond this is equally extreme; the cap keeps one wild value from flattening the forest's splits.
 Z_CAP = 50.0
 IQR_TO_SIGMA = 1.349

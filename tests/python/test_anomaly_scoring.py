@@ -155,3 +155,26 @@ def test_rank_and_flag_of_rows_in_any_order_ranks_ties_by_npi():
         [2021, "1", 1],
         [2021, "2", 2],
     ]
+
+
+def test_anomaly_score_is_nine_tenths_evidence_and_one_tenth_peer_score_a_quarter_of_it_isolation():
+    # The stated mix (the README's ranking section): anomaly_score = 0.9 * e / (e + 1) + 0.1 * peer, where
+    # e is the weighed evidence and peer = 0.25 * isolation + 0.75 * robust. Evidence 3 gives 0.9 * 0.75.
+    features = feature_rows({2020: 80}).assign(evidence_score=lambda frame: np.linspace(0.0, 3.0, len(frame)))
+    scored = score_features(features)
+    evidence = scored["evidence_score"].to_numpy()
+    peer = 0.25 * scored["isolation_score"].to_numpy() + 0.75 * scored["robust_score"].to_numpy()
+    expected = 0.9 * evidence / (evidence + 1.0) + 0.1 * peer
+    np.testing.assert_allclose(scored["anomaly_score"].to_numpy(), expected, rtol=0, atol=1e-12)
+    assert scored["isolation_score"].std() > 0.01 and scored["robust_score"].std() > 0.01
+
+
+def test_robust_scale_falls_back_to_the_iqr_when_the_mad_is_zero():
+    values = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5.0, 10.0])
+    # median 0 and MAD 0; quartiles (linear) 0 and 0 + 0.25 * 5 = 1.25, so the scale is 1.25 / 1.349.
+    assert robust_scale(values[:, None])[:, 0] == pytest.approx(values * 1.349 / 1.25)
+
+
+def test_the_default_tail_is_the_99th_percentile():
+    # 99th percentile of 0..100 is 99.
+    assert tail_scale(np.arange(101, dtype=float)[:, None]) == pytest.approx([99.0])
