@@ -82,3 +82,14 @@ def test_each_sample_file_stages_its_rows_under_its_year(build, path):
     year = int(path.name[-11:-7])
     assert rows == [{"data_year": year, "n": SAMPLE_ROWS_BY_YEAR[year]}]
     assert count_data_lines(path) == SAMPLE_ROWS_BY_YEAR[year]
+
+
+def test_the_raw_files_view_holds_every_line_of_every_file(build):
+    # the source's relation: one row per raw line, headers included (one per file), with absolute file names
+    rows = build.query(
+        "select filename, count(*) as n from raw_files.physician_by_provider_and_service group by filename"
+    )
+    assert {row["filename"] for row in rows} == {
+        str(path.resolve()) for path in build.directory.glob("*.csv.gz")
+    }
+    assert sum(row["n"] for row in rows) == SAMPLE_ROWS + len(SAMPLE_FILES)

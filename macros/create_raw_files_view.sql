@@ -1,0 +1,28 @@
+{#-
+    on-run-start: makes the source cms.physician_by_provider_and_service a real relation, the view
+    raw_files.physician_by_provider_and_service: one row per line of the raw files (`line`, its bytes read
+    as Latin-1, so no line fails to decode; `filename`), read from disk whenever it is queried. So the docs'
+    Database tab and a BI tool show the raw files where lineage starts, and an analyst can read a line as
+    CMS wrote it. Paths are made absolute (against dbt's project directory) so the view works from any
+    working directory. No file is read when the view is created: a bad file fails the staging models, with
+    their messages, not this.
+-#}
+{% macro create_raw_files_view() -%}
+    {%- if not execute -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- set pattern = physician_files() -%}
+    {%- if not pattern.startswith('/') -%}
+        {%- set pattern = invocation_args_dict.get('project_dir', '.') ~ '/' ~ pattern -%}
+    {%- endif -%}
+    {#- no file: the base model's own check fails the build with its message -#}
+    {%- if run_query('select count(*) from glob(' ~ sql_string(pattern) ~ ')').rows[0][0] == 0 -%}
+        {{- return('select 1 as no_raw_files') -}}
+    {%- endif -%}
+    create schema if not exists raw_files;
+    create or replace view raw_files.physician_by_provider_and_service as
+    select
+        line,
+        filename
+    from {{ read_lines(pattern, 'latin-1') }}
+{%- endmacro %}
