@@ -65,16 +65,21 @@ def build_staging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuildSta
 
     Every build costs a dbt run (several seconds), so a test module makes one build over several files and
     asserts many things about it. With expect_success (the default) a failed build fails the test at once.
+    extra_args go to dbt (for example --vars).
     """
     builds: list[StagingBuild] = []
     runner = StagingRunner(tmp_path_factory.mktemp("dbt_shared"))
 
     def build(
-        name: str, write_files: Callable[[Path], object], *, expect_success: bool = True
+        name: str,
+        write_files: Callable[[Path], object],
+        *,
+        expect_success: bool = True,
+        extra_args: tuple[str, ...] = (),
     ) -> StagingBuild:
         raw_dir = tmp_path_factory.mktemp(f"{name}_raw")
         write_files(raw_dir)
-        result = runner.run(raw_dir / "*", tmp_path_factory.mktemp(f"{name}_dbt"))
+        result = runner.run(raw_dir / "*", tmp_path_factory.mktemp(f"{name}_dbt"), extra_args)
         if expect_success:
             assert result.returncode == 0, f"dbt failed on the {name} files:\n{result.output[-6000:]}"
         staging_build = StagingBuild(raw_dir, result)

@@ -138,3 +138,21 @@ def test_every_other_line_is_staged_once_with_its_own_values(build):
 def test_every_raw_data_line_is_staged_or_rejected(build):
     raw_lines = count_data_lines(build.directory / FILE_NAME)
     assert raw_lines == len(build.staged(FILE_NAME)) + len(build.rejected(FILE_NAME))
+
+
+# The file above needs three reads: the first finds line 5's and line 20's run-ons, the second line 21's
+# (hidden inside line 20's), the third none. var quote_recovery_passes bounds them.
+@pytest.mark.parametrize(("passes", "succeeds"), [(2, False), (3, True)])
+def test_quote_recovery_passes_bound_the_reads_and_a_file_that_needs_more_fails_naming_it(
+    build_staging, passes, succeeds
+):
+    result = build_staging(
+        f"stray_quotes_{passes}_passes",
+        write_files,
+        expect_success=False,
+        extra_args=("--vars", f"{{quote_recovery_passes: {passes}}}"),
+    ).result
+    assert (result.returncode == 0) is succeeds, result.output[-3000:]
+    if not succeeds:
+        assert FILE_NAME in result.output
+        assert f"after {passes} reads, lines whose quote never closes" in result.output
