@@ -766,6 +766,16 @@ def time_scan(files: Sequence[Path]) -> tuple[Measurement, dict]:
     return measurement, result
 
 
+# The scratch warehouse's files: the served file, dbt's build file beside it, their WALs, a publish copy.
+WAREHOUSE_FILES = (
+    "medicare.duckdb",
+    "medicare.duckdb.wal",
+    "medicare.duckdb.build",
+    "medicare.duckdb.build.wal",
+    "medicare.duckdb.publishing",
+)
+
+
 def dbt_environment(files_glob: str, scratch: Path) -> dict[str, str]:
     """The user's environment, pointed at the generated files and a scratch warehouse."""
     env = dict(os.environ)
@@ -788,8 +798,7 @@ def time_dbt_build(files_glob: str, scratch: Path, dbt_args: Sequence[str]) -> t
     Returns the measurement and dbt's last 40 lines of output; all of it is in <scratch>/dbt_build.log.
     """
     for leftover in (
-        "medicare.duckdb",
-        "medicare.duckdb.wal",
+        *WAREHOUSE_FILES,
         "duckdb_tmp",
         "target",
         "logs",
@@ -816,7 +825,7 @@ def time_dbt_build(files_glob: str, scratch: Path, dbt_args: Sequence[str]) -> t
 
 def remove_warehouse(scratch: Path) -> None:
     """Delete the scratch warehouse and DuckDB temp folder (the run's numbers and logs stay)."""
-    for leftover in ("medicare.duckdb", "medicare.duckdb.wal"):
+    for leftover in WAREHOUSE_FILES:
         (scratch / leftover).unlink(missing_ok=True)
     shutil.rmtree(scratch / "duckdb_tmp", ignore_errors=True)
 

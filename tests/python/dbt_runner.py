@@ -46,7 +46,8 @@ class StagingRunner:
     dbt reparses the whole project (most of a build's time) unless it finds the partial-parse state of an
     earlier run with the same profile. The profile holds the warehouse path, so dbt always writes to one
     path under `root` and the runner moves the finished warehouse into the build's directory. Builds
-    must therefore not overlap (pytest runs them in turn).
+    must therefore not overlap (pytest runs them in turn). `dbt run` never publishes (only a passing
+    `dbt build` does), so the runner takes dbt's build file itself (MEDICARE_DUCKDB_BUILD_PATH).
     """
 
     def __init__(self, root: Path) -> None:
@@ -68,7 +69,8 @@ class StagingRunner:
             {
                 "DBT_PROFILES_DIR": str(REPO_ROOT),
                 "MEDICARE_PHYSICIAN_FILES": str(files_glob),
-                "MEDICARE_DUCKDB_PATH": str(shared_warehouse),
+                "MEDICARE_DUCKDB_BUILD_PATH": str(shared_warehouse),
+                "MEDICARE_DUCKDB_PATH": str(self.root / "served.duckdb"),
                 "DBT_TARGET_PATH": str(target),
                 "DBT_LOG_PATH": str(work_dir / "logs"),
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",

@@ -1,0 +1,36 @@
+{#-
+    The on-run-end hook's SQL: publish the build file dbt wrote to as the served warehouse (a copy renamed
+    over it atomically, by the profile's plugin deep_medicare.dbt_publish_plugin), but only after a
+    `dbt build` in which every node passed, so the served warehouse always holds a fully tested build.
+    Any other command, a failed or skipped node, or an --empty build publishes nothing and says so.
+    `checkpoint` first moves every committed change from the WAL into the build file that is copied.
+-#}
+{% macro publish_warehouse(results) -%}
+    {%- if not execute -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- set command = invocation_args_dict.get('which') -%}
+    {%- if command != 'build' -%}
+        {%- if command in ('run', 'seed', 'snapshot') -%}
+            {%- do log('The served warehouse is unchanged: `dbt ' ~ command ~ '` runs no tests, so only'
+                ~ ' `dbt build` publishes. This run wrote to the build file ' ~ target.path ~ '.', info=True) -%}
+        {%- endif -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- if invocation_args_dict.get('empty') -%}
+        {%- do log('The served warehouse is unchanged: an --empty build is never published.', info=True) -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- set failed = results | rejectattr('status', 'in', ['success', 'pass', 'warn', 'no-op']) | list -%}
+    {%- if failed -%}
+        {%- set names = failed | map(attribute='node.name') | list -%}
+        {%- do log('The served warehouse is unchanged: ' ~ failed | length ~ ' of ' ~ results | length
+            ~ ' nodes did not pass (' ~ names[:5] | join(', ') ~ (', ...' if names | length > 5 else '')
+            ~ '). Fix them and build again.', info=True) -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {%- if not results -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {{- return('checkpoint; select deep_medicare_publish_warehouse()') -}}
+{%- endmacro %}
