@@ -23,8 +23,13 @@ PORT ?= 8080
 # report: the HTML file make report writes
 REPORT ?= $(CURDIR)/target/report/medicare_report.html
 
+# clients: the DuckDB 1.x clients the serving tests open the served warehouse with (pins in tests/clients/)
+CLIENTS := .clients
+CLIENT_PINS := tests/clients/requirements-duckdb-1.4.txt tests/clients/requirements-duckdb-1.5.txt \
+	tests/clients/package.json
+
 .PHONY: build install warehouse-dir test lint lint-sql lint-python dbt-build pytest docs docs-serve report evaluate \
-	benchmark benchmark-national benchmark-clean mutation-check clean
+	benchmark benchmark-national benchmark-clean mutation-check clients clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +39,21 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 install: $(STAMP)
+
+## clients: install DuckDB 1.4 and 1.5 (CLI and Python, from PyPI) and the Node client (npm) into .clients/
+clients: $(CLIENTS)/.installed
+
+$(CLIENTS)/.installed: $(CLIENT_PINS)
+	rm -rf $(CLIENTS)
+	for line in 1.4 1.5; do \
+		$(PYTHON) -m venv $(CLIENTS)/duckdb-$$line && \
+		$(CLIENTS)/duckdb-$$line/bin/python -m pip install --quiet -r tests/clients/requirements-duckdb-$$line.txt \
+		|| exit 1; \
+	done
+	mkdir -p $(CLIENTS)/node
+	cp tests/clients/package.json $(CLIENTS)/node/
+	cd $(CLIENTS)/node && npm install --no-audit --no-fund --loglevel=error
+	touch $@
 
 warehouse-dir:
 	@mkdir -p "$$(dirname "$(MEDICARE_DUCKDB_PATH)")"
