@@ -62,10 +62,13 @@ def relation_counts(served) -> list[list[str]]:
 
 def counts_sql(relation_counts: list[list[str]]) -> str:
     """One query a client runs: the row count of every relation, by name, in name order."""
-    return " union all ".join(
-        f"select '{name}' as relation, count(*)::varchar as row_count, {index} as position from {name}"
-        for index, (name, _) in enumerate(relation_counts)
-    ) + " order by position"
+    return (
+        " union all ".join(
+            f"select '{name}' as relation, count(*)::varchar as row_count, {index} as position from {name}"
+            for index, (name, _) in enumerate(relation_counts)
+        )
+        + " order by position"
+    )
 
 
 def run(command: list[str], env: dict[str, str] | None = None) -> str:
