@@ -22,6 +22,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 # report: the HTML file make report writes
 REPORT ?= $(CURDIR)/target/report/medicare_report.html
+# export: where `make export` writes the marts as Parquet
+EXPORT_DIR := $(or $(MEDICARE_EXPORT_DIR),$(CURDIR)/warehouse/export)
 
 # clients: the DuckDB 1.x clients the serving tests open the served warehouse with (pins in tests/clients/)
 CLIENTS := .clients
@@ -29,7 +31,7 @@ CLIENT_PINS := tests/clients/requirements-duckdb-1.4.txt tests/clients/requireme
 	tests/clients/package.json
 
 .PHONY: build install warehouse-dir test lint lint-sql lint-python dbt-build pytest docs docs-serve report evaluate \
-	benchmark benchmark-national benchmark-clean mutation-check clients clean
+	benchmark benchmark-national benchmark-clean mutation-check clients export clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +81,10 @@ dbt-build: $(STAMP) warehouse-dir
 
 pytest: $(STAMP) warehouse-dir
 	$(BIN)/python -m pytest
+
+## export: every mart of the served warehouse as Parquet (by data_year) with a manifest, in EXPORT_DIR
+export: $(STAMP)
+	$(BIN)/python -m deep_medicare.export --out "$(EXPORT_DIR)"
 
 docs: $(STAMP) warehouse-dir
 	$(DBT) docs generate

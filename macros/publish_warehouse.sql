@@ -3,7 +3,8 @@
     over it atomically, by the profile's plugin deep_medicare.dbt_publish_plugin), but only after a
     `dbt build` in which every node passed, so the served warehouse always holds a fully tested build.
     Any other command, a failed or skipped node, or an --empty build publishes nothing and says so.
-    `checkpoint` first moves every committed change from the WAL into the build file that is copied.
+    It records the build in main.warehouse_build first; `checkpoint` then moves every committed change
+    from the WAL into the build file that is copied.
 -#}
 {% macro publish_warehouse(results) -%}
     {%- if not execute -%}
@@ -32,5 +33,15 @@
     {%- if not results -%}
         {{- return('') -}}
     {%- endif -%}
-    {{- return('checkpoint; select deep_medicare_publish_warehouse()') -}}
+    {#- main.warehouse_build names the build in the warehouse itself (make export's manifest reads it). -#}
+    {%- set record_build -%}
+        create or replace table main.warehouse_build as
+        select
+            {{ sql_string(invocation_id) }} as invocation_id,
+            {{ sql_string(run_started_at.isoformat()) }}::timestamptz as build_started_at,
+            current_timestamp as published_at,
+            {{ sql_string(dbt_version) }} as dbt_version,
+            {{ sql_string(physician_files()) }} as physician_files
+    {%- endset -%}
+    {{- return(record_build ~ '; checkpoint; select deep_medicare_publish_warehouse()') -}}
 {%- endmacro %}
