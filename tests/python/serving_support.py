@@ -17,6 +17,19 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 PUBLISHED_LINE = "Published the warehouse to"
+# The marts (schema marts), a fixed list so that a missing mart fails the tests that use it; the ones with
+# a data_year column are exported in partitions.
+MARTS_BY_YEAR = (
+    "cost_trends",
+    "cost_trends_by_place_of_service",
+    "cost_trends_by_specialty",
+    "fct_provider_service_year",
+    "provider_anomaly_scores",
+    "provider_peer_benchmarks",
+    "provider_year_summary",
+    "region_year_summary",
+)
+MARTS = tuple(sorted(("dim_provider", "dim_service", *MARTS_BY_YEAR)))
 UNCHANGED_LINE = "The served warehouse is unchanged"
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from serving_support import REPO_ROOT, sample_files, sample_totals, served_warehouse
+from serving_support import MARTS, REPO_ROOT, sample_files, sample_totals, served_warehouse
 
 CLIENTS = Path(os.environ.get("MEDICARE_CLIENTS_DIR", REPO_ROOT / ".clients"))
 NODE_SCRIPT = REPO_ROOT / "tests" / "clients" / "read_warehouse.cjs"
@@ -127,3 +127,5 @@ def test_a_duckdb_1x_client_opens_the_served_warehouse_and_reads_every_relation(
     _, counts = read(served, counts_sql(relation_counts))
     assert [row[:2] for row in counts] == relation_counts
     assert {name.split(".")[0] for name, _ in relation_counts} == set(SCHEMAS)
+    assert {f"marts.{mart}" for mart in MARTS} <= {name for name, _ in relation_counts}
+    assert all(count != "0" for name, count in relation_counts if name.startswith("marts.")), relation_counts

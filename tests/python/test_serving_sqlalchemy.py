@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from serving_support import sample_files, sample_totals, served_warehouse
+from serving_support import MARTS, sample_files, sample_totals, served_warehouse
 
 pytestmark = pytest.mark.filterwarnings("ignore:duckdb-engine doesn't yet support reflection on indices")
 
@@ -73,7 +73,8 @@ def test_the_inspector_lists_schemas_tables_and_columns_as_duckdb_does(engine, c
     for schema in ("marts", "staging", "intermediate", "reference"):
         assert any(name.split(".")[-1] == schema for name in schemas), schemas
     tables = inspector.get_table_names(schema="marts")
-    assert sorted(tables) == sorted(catalog.columns)
+    assert sorted(tables) == list(MARTS)
+    assert sorted(catalog.columns) == list(MARTS)
     assert "stg_cms__provider_services" in inspector.get_view_names(schema="staging")
     for table in tables:
         columns = inspector.get_columns(table, schema="marts")
