@@ -17,8 +17,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 PUBLISHED_LINE = "Published the warehouse to"
-# The marts (schema marts), a fixed list so that a missing mart fails the tests that use it; the ones with
-# a data_year column are exported in partitions.
+# The tables of the marts schema (the marts and MetricFlow's time spine), a fixed list so that a missing one
+# fails the tests that use it; the ones with a data_year column are exported in partitions.
 MARTS_BY_YEAR = (
     "cost_trends",
     "cost_trends_by_place_of_service",
@@ -28,6 +28,7 @@ MARTS_BY_YEAR = (
     "provider_peer_benchmarks",
     "provider_year_summary",
     "region_year_summary",
+    "time_spine_days",
 )
 MARTS = tuple(sorted(("dim_provider", "dim_service", *MARTS_BY_YEAR)))
 UNCHANGED_LINE = "The served warehouse is unchanged"
