@@ -9,19 +9,7 @@
     {%- if not execute -%}
         {{- return([]) -}}
     {%- endif -%}
-    {%- set pattern = physician_files() -%}
-    {%- if only_paths is none -%}
-        {%- set found = run_query('select file from glob(' ~ sql_string(pattern) ~ ') order by file') -%}
-        {%- set paths = found.columns[0].values() | list -%}
-    {%- else -%}
-        {%- set paths = only_paths -%}
-    {%- endif -%}
-    {%- if paths | length == 0 -%}
-        {{- exceptions.raise_compiler_error(
-            "No raw CMS files match physician_files = '" ~ pattern ~ "' (from --vars, "
-            ~ "MEDICARE_PHYSICIAN_FILES or the default data/sample/*.csv.gz, relative to the project root)."
-        ) -}}
-    {%- endif -%}
+    {%- set paths = physician_file_paths() if only_paths is none else only_paths -%}
     {%- set layouts = cms_physician_layouts() -%}
     {%- set specs = [] -%}
     {%- for path in paths -%}
@@ -80,4 +68,21 @@
         }) -%}
     {%- endfor -%}
     {{- return(specs) -}}
+{%- endmacro %}
+
+{#-
+    The raw files' paths, in name order, as DuckDB's glob gives them (physician_files()); fails the build
+    with a message when none matches.
+-#}
+{% macro physician_file_paths() -%}
+    {%- set pattern = physician_files() -%}
+    {%- set found = run_query('select file from glob(' ~ sql_string(pattern) ~ ') order by file') -%}
+    {%- set paths = found.columns[0].values() | list -%}
+    {%- if paths | length == 0 -%}
+        {{- exceptions.raise_compiler_error(
+            "No raw CMS files match physician_files = '" ~ pattern ~ "' (from --vars, "
+            ~ "MEDICARE_PHYSICIAN_FILES or the default data/sample/*.csv.gz, relative to the project root)."
+        ) -}}
+    {%- endif -%}
+    {{- return(paths) -}}
 {%- endmacro %}

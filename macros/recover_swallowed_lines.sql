@@ -28,6 +28,9 @@
         {{- return(create_tables) -}}
     {%- endif -%}
     {%- do run_query(create_tables) -%}
+    {%- if not csv_reject_tables_exist() -%}
+        {{- return('select 0 as files_read') -}}
+    {%- endif -%}
     {%- set found = run_query(
         'select distinct scans.file_path from ' ~ rejects.errors ~ ' as errors inner join ' ~ rejects.scans
         ~ ' as scans on errors.scan_id = scans.scan_id and errors.file_id = scans.file_id'

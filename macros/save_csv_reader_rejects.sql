@@ -16,6 +16,15 @@
         identifier='base_cms__provider_service_malformed_lines'
     ) -%}
     {%- set paths = [] -%}
+    {#- incremental build of the model: replace the rows of the years it read again, keep the others -#}
+    {%- set years = refresh_years(allow_drop=false) if execute else none -%}
+    {%- if years is not none and years | length == 0 -%}
+        {{- return('select 0 as files_read') -}}
+    {%- endif -%}
+    {#- the refreshed years' files are all gone: only their rows go -#}
+    {%- if years is not none and not csv_reject_tables_exist() -%}
+        {{- return('delete from ' ~ target_relation ~ ' ' ~ where_refresh_years(years)) -}}
+    {%- endif -%}
     {%- if execute -%}
         {%- set found = run_query(
             'select distinct file_path from ' ~ rejects.scans
@@ -24,7 +33,13 @@
         ) -%}
         {%- set paths = found.columns[0].values() | list -%}
     {%- endif -%}
+    {%- set exists = execute and load_relation(target_relation) is not none -%}
+    {%- if years is none or not exists %}
     create or replace table {{ target_relation }} as
+    {%- else %}
+    delete from {{ target_relation }} {{ where_refresh_years(years) }};
+    insert into {{ target_relation }}
+    {%- endif %}
     with
 
     reader_rejects as (

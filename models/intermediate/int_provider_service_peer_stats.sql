@@ -6,7 +6,9 @@
     Medians and MADs are window aggregates over the whole partition (DuckDB selects them without sorting, and
     window partitions spill to disk where per-group aggregates of millions of small groups would not); only the
     percent ranks sort. Each level's group is one 64-bit hash of its keys, so partitions compare one integer
-    instead of up to five text columns (assert_peer_group_ids_do_not_collide guards the hash).
+    instead of up to five text columns (assert_peer_group_ids_do_not_collide guards the hash). Partitions also
+    name data_year (every group lies in one year), so a filter on data_year (provider_peer_benchmarks'
+    yearly refresh) reaches the scan below the windows.
     Percent rank is (rank - 1) / (rows with a value - 1): 0 lowest, 1 highest, 0 alone; null where the rate is
     null (nulls sort last, so they never take a rank from a value).
     Bounded memory: the rows are split into chunks of about var('peer_stats_chunk_rows') rows by national group
@@ -65,15 +67,17 @@ final as (
             {{ metric }},
         {%- endfor %}
         {%- for level in levels %}
-            count(*) over (partition by {{ level }}_group_id) as {{ level }}_group_size,
+            count(*) over (partition by data_year, {{ level }}_group_id) as {{ level }}_group_size,
             {%- for metric in metrics %}
-                median({{ metric }}) over (partition by {{ level }}_group_id) as {{ metric }}_{{ level }}_median,
-                mad({{ metric }}) over (partition by {{ level }}_group_id) as {{ metric }}_{{ level }}_mad,
+                median({{ metric }}) over (
+                    partition by data_year, {{ level }}_group_id
+                ) as {{ metric }}_{{ level }}_median,
+                mad({{ metric }}) over (partition by data_year, {{ level }}_group_id) as {{ metric }}_{{ level }}_mad,
                 case
                     when {{ metric }} is not null
                         then coalesce(
-                            (rank() over (partition by {{ level }}_group_id order by {{ metric }}) - 1)
-                            / nullif(count({{ metric }}) over (partition by {{ level }}_group_id) - 1, 0),
+                            (rank() over (partition by data_year, {{ level }}_group_id order by {{ metric }}) - 1)
+                            / nullif(count({{ metric }}) over (partition by data_year, {{ level }}_group_id) - 1, 0),
                             0
                         )
                 end as {{ metric }}_{{ level }}_percentile{{ ',' if not loop.last }}

@@ -1,7 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='year_refresh',
+        year_reach='same',
+        on_schema_change='append_new_columns',
+        post_hook="{{ record_year_loads() }}"
+    )
+}}
+{%- set years = refresh_years() %}
 with
 
 provider_services as (
     select * from {{ ref('stg_cms__provider_services') }}
+    {{ where_refresh_years(years) }}
 ),
 
 us_states as (

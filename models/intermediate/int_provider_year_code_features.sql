@@ -40,11 +40,22 @@
 {%- set mean_ad_to_sigma = anomaly_constant('mean_ad_to_sigma') %}
 {%- set min_relative_spread = anomaly_constant('min_relative_spread') %}
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='year_refresh',
+        year_reach='next',
+        on_schema_change='append_new_columns',
+        post_hook="{{ record_year_loads() }}"
+    )
+}}
+{%- set years = refresh_years() %}
 with
 
 -- Code-level CTEs read more than once are recomputed, not materialized: a scan is cheaper than a copy.
 benchmarks as not materialized (
     select * from {{ ref('provider_peer_benchmarks') }}
+    {{ where_refresh_years(years, back=1) }}
 ),
 
 add_on_codes as (
@@ -443,3 +454,4 @@ final as (
 )
 
 select * from final
+{{ where_refresh_years(years) }}

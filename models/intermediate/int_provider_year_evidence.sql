@@ -27,10 +27,21 @@
     'add_on_services_per_beneficiary',
 ] %}
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='year_refresh',
+        year_reach='adjacent',
+        on_schema_change='append_new_columns',
+        post_hook="{{ record_year_loads() }}"
+    )
+}}
+{%- set years = refresh_years() %}
 with
 
 benchmarks as (
     select * from {{ ref('provider_peer_benchmarks') }}
+    {{ where_refresh_years(years, back=1, ahead=1) }}
 ),
 
 add_on_codes as (
@@ -159,3 +170,4 @@ final as (
 )
 
 select * from final
+{{ where_refresh_years(years) }}

@@ -1,7 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='year_refresh',
+        year_reach='same',
+        on_schema_change='append_new_columns',
+        post_hook="{{ record_year_loads() }}"
+    )
+}}
+{%- set years = refresh_years() %}
 with
 
 provider_services as (
     select * from {{ ref('int_provider_service_years_enriched') }}
+    {{ where_refresh_years(years) }}
 ),
 
 final as (

@@ -10,10 +10,21 @@
 {%- set metrics = peer_metrics() %}
 {%- set mad_to_standard_deviation = anomaly_constant('mad_to_sigma') %}
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='year_refresh',
+        year_reach='same',
+        on_schema_change='append_new_columns',
+        post_hook="{{ record_year_loads() }}"
+    )
+}}
+{%- set years = refresh_years() %}
 with
 
 peer_stats as (
     select * from {{ ref('int_provider_service_peer_stats') }}
+    {{ where_refresh_years(years) }}
 ),
 
 fallbacks as (

@@ -1,3 +1,13 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='year_refresh',
+        year_reach='later',
+        on_schema_change='append_new_columns',
+        post_hook="{{ record_year_loads() }}"
+    )
+}}
+{%- set years = refresh_years() %}
 with
 
 provider_years as (
@@ -63,3 +73,4 @@ final as (
 )
 
 select * from final
+{{ where_refresh_years(years) }}

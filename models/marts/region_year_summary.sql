@@ -5,10 +5,21 @@
     division levels, providers with no RUCA code are 'unknown' at the RUCA level.
 -#}
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='year_refresh',
+        year_reach='same',
+        on_schema_change='append_new_columns',
+        post_hook="{{ record_year_loads() }}"
+    )
+}}
+{%- set years = refresh_years() %}
 with
 
 provider_years as (
     select * from {{ ref('int_provider_year_totals') }}
+    {{ where_refresh_years(years) }}
 ),
 
 geography_levels as (

@@ -4,7 +4,9 @@ The profile names it under `plugins:` with the served file as `served_path`. It 
 - before dbt opens the build file, it checks that no other process holds it, and fails with one line if one
   does (DuckDB's own error comes with a long traceback);
 - it registers the SQL function `deep_medicare_publish_warehouse()`, which the on-run-end hook (macro
-  publish_warehouse) calls after a build in which every node passed.
+  publish_warehouse) calls after a build in which every node passed;
+- it registers `deep_medicare_file_sha256(path)`, the content fingerprint of a raw file that the yearly
+  incremental refresh compares (deep_medicare.file_fingerprints; cached beside the build file).
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ from dbt_common.exceptions import DbtRuntimeError
 from duckdb import DuckDBPyConnection
 from duckdb.sqltypes import VARCHAR
 
+from deep_medicare.file_fingerprints import FingerprintCache
 from deep_medicare.publish import PublishError, is_locked, publish
 
 PUBLISH_FUNCTION = "deep_medicare_publish_warehouse"
+FINGERPRINT_FUNCTION = "deep_medicare_file_sha256"
+# Beside the build file: <build>.file-sha256.json
+FINGERPRINT_CACHE_SUFFIX = ".file-sha256.json"
 logger = AdapterLogger("DuckDB")
 
 
@@ -57,3 +63,13 @@ class Plugin(BasePlugin):
             return message
 
         conn.create_function(PUBLISH_FUNCTION, publish_warehouse, [], VARCHAR, side_effects=True)
+
+        fingerprints = FingerprintCache(build_path.with_name(build_path.name + FINGERPRINT_CACHE_SUFFIX))
+
+        def file_sha256(path: str) -> str:
+            try:
+                return fingerprints.sha256(path)
+            except OSError as error:
+                raise DbtRuntimeError(f"Cannot fingerprint raw file '{path}': {error}") from error
+
+        conn.create_function(FINGERPRINT_FUNCTION, file_sha256, [VARCHAR], VARCHAR, side_effects=True)

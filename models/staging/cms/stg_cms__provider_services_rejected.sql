@@ -1,5 +1,15 @@
 -- depends_on: {{ ref('base_cms__provider_service_rows') }}
-{{ config(pre_hook="{{ keep_file_order('on') }}", post_hook="{{ keep_file_order('off') }}") }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='year_refresh',
+        year_reach='same',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ keep_file_order('on') }}",
+        post_hook=["{{ keep_file_order('off') }}", "{{ record_year_loads() }}"]
+    )
+}}
+{%- set years = refresh_years() %}
 {#
     Every raw line staging refuses, with its reason: rows that break a rule of a single row
     (base_cms__provider_service_rows), rows that repeat a loaded key
@@ -17,6 +27,14 @@
         'select source_file from ' ~ ref('base_cms__provider_service_rows') ~ ' where rejection_reason is not null'
         ~ ' union select source_file from ' ~ ref('base_cms__provider_service_repeated_keys') ~ ' order by 1'
     ) -%}
+    {#- (the years refreshed only) -#}
+    {%- if years is not none -%}
+        {%- set found = run_query(
+            'select source_file from ' ~ ref('base_cms__provider_service_rows') ~ ' ' ~ where_refresh_years(years)
+            ~ ' and rejection_reason is not null union select source_file from '
+            ~ ref('base_cms__provider_service_repeated_keys') ~ ' ' ~ where_refresh_years(years) ~ ' order by 1'
+        ) -%}
+    {%- endif -%}
     {%- set files_with_invalid_rows = found.columns[0].values() | list -%}
 {%- endif %}
 
@@ -24,10 +42,12 @@ with
 
 checked_rows as (
     select * from {{ ref('base_cms__provider_service_rows') }}
+    {{ where_refresh_years(years) }}
 ),
 
 repeated_keys as (
     select * from {{ ref('base_cms__provider_service_repeated_keys') }}
+    {{ where_refresh_years(years) }}
 ),
 
 -- rows that break a rule of a single row, and rows that repeat a loaded key
@@ -47,6 +67,7 @@ invalid_rows as (
 
 malformed_lines as (
     select * from {{ source('staging_side_tables', 'base_cms__provider_service_malformed_lines') }}
+    {{ where_refresh_years(years) }}
 ),
 
 raw_lines_of_files_with_invalid_rows as (

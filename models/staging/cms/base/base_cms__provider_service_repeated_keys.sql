@@ -4,12 +4,24 @@
     order, then rows in file order); every later row holding it is listed here with the reason it is
     rejected. Aggregates, not a window over every row, so a national year stays a hash pass over four
     key columns of base_cms__provider_service_rows.
+    Incremental by data year (macros/year_refresh.sql): keys never cross a data year.
 -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='year_refresh',
+        year_reach='same',
+        on_schema_change='append_new_columns',
+        post_hook=["{{ record_year_loads() }}"]
+    )
+}}
+{%- set years = refresh_years() %}
 
 with
 
 checked_rows as (
     select * from {{ ref('base_cms__provider_service_rows') }}
+    {{ where_refresh_years(years) }}
 ),
 
 valid_rows as (

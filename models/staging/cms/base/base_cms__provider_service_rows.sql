@@ -1,11 +1,15 @@
 {{
     config(
-        materialized='table',
+        materialized='incremental',
+        incremental_strategy='year_refresh',
+        year_reach='same',
+        on_schema_change='append_new_columns',
         pre_hook="{{ keep_file_order('on') }}",
         post_hook=[
             "{{ recover_swallowed_lines(this) }}",
             "{{ save_csv_reader_rejects(this) }}",
             "{{ keep_file_order('off') }}",
+            "{{ record_year_loads() }}",
         ]
     )
 }}
@@ -21,7 +25,18 @@
     The post-hooks run after the scan: recover_swallowed_lines() quarantines a line whose quote never
     closes and stages the lines the reader ran on into; save_csv_reader_rejects() keeps every line the
     reader could not parse.
+    Incremental by data year (macros/year_refresh.sql): a build reads only the files of the years whose raw
+    files changed since the last build.
 #}
 -- raw files: {{ source('cms', 'physician_by_provider_and_service') }}
 
-{{ stage_physician_rows(physician_file_specs()) }}
+{%- set years = refresh_years() %}
+{%- if years is none %}
+    {%- set specs = physician_file_specs() %}
+{%- else %}
+    {#- a yearly refresh reads the files of the refreshed years; none is left when those years were removed #}
+    {%- set year_paths = year_file_paths(years) %}
+    {%- set specs = physician_file_specs(only_paths=year_paths) if year_paths else [] %}
+{%- endif %}
+
+{{ stage_physician_rows(specs) if specs else "select * from " ~ this ~ " where false" }}
