@@ -773,6 +773,7 @@ WAREHOUSE_FILES = (
     "medicare.duckdb.build",
     "medicare.duckdb.build.wal",
     "medicare.duckdb.publishing",
+    "medicare.duckdb.build.file-sha256.json",
 )
 
 
@@ -792,18 +793,21 @@ def dbt_environment(files_glob: str, scratch: Path) -> dict[str, str]:
     return env
 
 
-def time_dbt_build(files_glob: str, scratch: Path, dbt_args: Sequence[str]) -> tuple[Measurement, list[str]]:
-    """`dbt build` (plus dbt_args) of the whole project over the files into a scratch warehouse.
+def time_dbt_build(
+    files_glob: str,
+    scratch: Path,
+    dbt_args: Sequence[str],
+    *,
+    fresh: bool = True,
+    log_name: str = "dbt_build.log",
+) -> tuple[Measurement, list[str]]:
+    """`dbt build` (plus dbt_args) of the whole project over the files into a scratch warehouse: a new one
+    when `fresh`, else the one an earlier build left (a yearly refresh).
 
-    Returns the measurement and dbt's last 40 lines of output; all of it is in <scratch>/dbt_build.log.
+    Returns the measurement and dbt's last 40 lines of output; all of it is in <scratch>/<log_name>.
     """
-    for leftover in (
-        *WAREHOUSE_FILES,
-        "duckdb_tmp",
-        "target",
-        "logs",
-        "benchmark.json",
-    ):
+    leftovers = (*WAREHOUSE_FILES, "duckdb_tmp", "target", "logs", "benchmark.json") if fresh else ("target",)
+    for leftover in leftovers:
         path = scratch / leftover
         if path.is_dir():
             shutil.rmtree(path)
@@ -818,7 +822,7 @@ def time_dbt_build(files_glob: str, scratch: Path, dbt_args: Sequence[str]) -> t
         env=dbt_environment(files_glob, scratch),
         cwd=repo_root(),
         temp_dir=scratch / "duckdb_tmp",
-        log_path=scratch / "dbt_build.log",
+        log_path=scratch / log_name,
         echo=PROGRESS_LINE,
     )
 
@@ -870,6 +874,7 @@ def report(summary: dict) -> str:
         f"  {'dbt build':<22}{build['wall_seconds']:>10.1f} s"
         f"{format_bytes(build['peak_rss_bytes']):>14}{format_bytes(build['peak_temp_bytes']):>14}",
         f"  {'build / scan':<22}{summary['wall_ratio']:>11.1f}x{summary['rss_ratio']:>13.1f}x",
+        *refresh_lines(summary),
         "",
         f"  scan result: {scan['rows']:,} rows, {scan['npis']:,} distinct NPIs, "
         f"${scan['payment']:,.2f} summed Avg_Mdcr_Pymt_Amt",
@@ -880,6 +885,19 @@ def report(summary: dict) -> str:
         f"  {node['execution_time']:>10.1f} s  {node['unique_id']}" for node in summary["slowest_nodes"]
     ]
     return "\n".join(lines)
+
+
+def refresh_lines(summary: dict) -> list[str]:
+    """The report's lines for --add-year: the refresh that added the last year to the built warehouse."""
+    refresh = summary.get("refresh")
+    if refresh is None:
+        return []
+    return [
+        f"  {'add ' + str(summary['data_years'][-1]) + ' (refresh)':<22}{refresh['wall_seconds']:>10.1f} s"
+        f"{format_bytes(refresh['peak_rss_bytes']):>14}{format_bytes(refresh['peak_temp_bytes']):>14}",
+        f"  {'refresh / build':<22}{summary['refresh_ratio']:>11.2f}x   (the build above had "
+        f"{summary['years'] - 1} year(s); the refresh adds one to it)",
+    ]
 
 
 def settings_in_effect() -> str:
@@ -909,6 +927,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--keep-warehouse", action="store_true", help="keep the scratch warehouse and DuckDB temp folder"
     )
     parser.add_argument(
+        "--add-year",
+        action="store_true",
+        help="build all years but the last, then time the yearly refresh that adds the last one "
+        "(--years 2: a full one-year build, then adding a year to it)",
+    )
+    parser.add_argument(
         "--dbt-args",
         default="",
         help="extra arguments for dbt build, one string; staging alone: "
@@ -924,21 +948,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     files = ensure_data(run_dir, rows=args.rows, years=args.years, seed=args.seed, regenerate=args.regenerate)
     files_glob = str(run_dir / "data" / f"{FILE_PREFIX}*.csv")
     scratch = run_dir / "build"
+    if args.add_year:
+        if args.years < 2:
+            print("--add-year needs --years 2 or more", file=sys.stderr)
+            return 2
+        # the builds read links in a folder of their own: all years but the last, then the last one too
+        linked = scratch / "linked_data"
+        shutil.rmtree(linked, ignore_errors=True)
+        linked.mkdir(parents=True)
+        for path in files[:-1]:
+            (linked / path.name).symlink_to(path)
+        files_glob = str(linked / f"{FILE_PREFIX}*.csv")
 
     print("bare DuckDB scan ...", flush=True)
     scan, scan_result = time_scan(files)
     print(f"  {scan.wall_seconds:.1f} s, peak RSS {format_bytes(scan.peak_rss_bytes)}", flush=True)
 
     dbt_args = shlex.split(args.dbt_args)
+    refresh = None
     try:
         build, output = time_dbt_build(files_glob, scratch, dbt_args)
+        if build.returncode == 0 and args.add_year:
+            build_nodes = slowest_nodes(scratch / "target" / "run_results.json")
+            (scratch / "linked_data" / files[-1].name).symlink_to(files[-1])
+            print(f"adding {files[-1].name} to the built warehouse ...", flush=True)
+            refresh, refresh_output = time_dbt_build(
+                files_glob, scratch, dbt_args, fresh=False, log_name="dbt_refresh.log"
+            )
+            if refresh.returncode != 0:
+                build, output = refresh, refresh_output
     finally:
         if not args.keep_warehouse:
             remove_warehouse(scratch)
     if build.returncode != 0:
         print(f"dbt build failed (exit {build.returncode}); its last 40 lines:", file=sys.stderr)
         print("\n".join(output), file=sys.stderr)
-        print(f"full output: {scratch / 'dbt_build.log'}", file=sys.stderr)
+        print(f"full output: {scratch / 'dbt_build.log'} (the refresh's: dbt_refresh.log)", file=sys.stderr)
         return 1
 
     summary = {
@@ -957,6 +1002,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rss_ratio": build.peak_rss_bytes / scan.peak_rss_bytes,
         "slowest_nodes": slowest_nodes(scratch / "target" / "run_results.json"),
     }
+    if refresh is not None:
+        summary["build_slowest_nodes"] = build_nodes
+        summary["refresh"] = asdict(refresh)
+        summary["refresh_ratio"] = refresh.wall_seconds / build.wall_seconds
     (scratch / "benchmark.json").write_text(json.dumps(summary, indent=2))
     print(report(summary))
     print(f"\n  numbers saved to {scratch / 'benchmark.json'}")
