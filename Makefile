@@ -32,8 +32,20 @@ CLIENTS := .clients
 CLIENT_PINS := tests/clients/requirements-duckdb-1.4.txt tests/clients/requirements-duckdb-1.5.txt \
 	tests/clients/package.json
 
+# superset: Apache Superset in its own environment, its metadata beside the warehouse (SUPERSET_* to change)
+SUPERSET_VENV := .superset-venv
+SUPERSET_STAMP := $(SUPERSET_VENV)/.installed
+SUPERSET_DIR := $(or $(DEEP_MEDICARE_SUPERSET_DIR),$(dir $(MEDICARE_DUCKDB_PATH))superset)
+SUPERSET_HOST ?= 127.0.0.1
+SUPERSET_PORT ?= 8088
+export SUPERSET_ADMIN_PASSWORD ?= admin
+SUPERSET_CLI = $(BIN)/python -m deep_medicare.superset --venv $(SUPERSET_VENV) --config superset/superset_config.py \
+	--state-dir "$(SUPERSET_DIR)" --warehouse "$(MEDICARE_DUCKDB_PATH)" --target target \
+	--host $(SUPERSET_HOST) --port $(SUPERSET_PORT) --admin-password "$$SUPERSET_ADMIN_PASSWORD"
+
 .PHONY: build install warehouse-dir test lint lint-sql lint-python dbt-build pytest docs docs-serve report evaluate \
-	benchmark benchmark-national benchmark-clean mutation-check clients export clean
+	benchmark benchmark-national benchmark-clean mutation-check clients export clean \
+	superset superset-install superset-stop test-superset
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -102,6 +114,28 @@ report: $(STAMP)
 ## evaluate: inject known anomalies (standard and subtle sets) into copies of the sample, rebuild, print ROC-AUC and precision at k
 evaluate: $(STAMP)
 	$(BIN)/python -m deep_medicare.evaluate
+
+## superset-install: Apache Superset 6.1 into .superset-venv (pinned in superset/requirements.txt)
+superset-install: $(SUPERSET_STAMP)
+
+$(SUPERSET_STAMP): superset/requirements.txt
+	rm -rf $(SUPERSET_VENV)
+	$(PYTHON) -m venv $(SUPERSET_VENV)
+	$(SUPERSET_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SUPERSET_VENV)/bin/python -m pip install --quiet -r superset/requirements.txt
+	touch $@
+
+## superset: start Superset on http://$(SUPERSET_HOST):$(SUPERSET_PORT) with the marts, metrics and dashboard (after make build)
+superset: $(STAMP) $(SUPERSET_STAMP)
+	$(SUPERSET_CLI) up
+
+## superset-stop: stop the Superset that make superset started
+superset-stop: $(STAMP)
+	$(SUPERSET_CLI) stop
+
+## test-superset: start a scratch Superset, provision it, compare its charts with the marts, draw the dashboard
+test-superset: $(STAMP) $(SUPERSET_STAMP) warehouse-dir
+	$(BIN)/python -m pytest -m superset tests/python/test_superset.py
 
 ## benchmark: scoring time and peak memory for one million generated provider-years
 benchmark: $(STAMP)
