@@ -1,0 +1,19 @@
+{#-
+    Post-hook: give the model's table a primary key on `columns`, for models dbt cannot give one through a
+    contract (Python models). Renders nothing when the table already has one (an incremental run keeps the
+    table it found), so the hook is safe on every build. Fails the model if the key columns hold duplicates
+    or nulls, as an enforced contract would.
+-#}
+{% macro add_primary_key(columns) -%}
+    {%- if execute -%}
+        {%- set existing = run_query(
+            "select count(*) from duckdb_constraints() where constraint_type = 'PRIMARY KEY'"
+            ~ " and database_name = " ~ sql_string(this.database)
+            ~ " and schema_name = " ~ sql_string(this.schema)
+            ~ " and table_name = " ~ sql_string(this.identifier)
+        ) -%}
+        {%- if existing.rows[0][0] == 0 -%}
+            alter table {{ this }} add primary key ({{ columns | join(', ') }})
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
