@@ -9,8 +9,9 @@
     files it was built from in main.deep_medicare_year_loads. So every model catches up on its own: a model
     that failed, was not selected or was killed mid-build recomputes the years it missed in the next build.
     The record also holds a fingerprint of the model's code and of everything upstream of it in dbt's graph
-    (models and seeds, by dbt's checksums): when that changes the model is rebuilt whole, so changed SQL never
-    meets rows an older version wrote. Changed macros or project vars need `dbt build --full-refresh`.
+    (models and seeds: dbt's checksums, and the config, contract, keys and column types from the yml): when
+    that changes the model is rebuilt whole, so changed SQL never meets rows an older version wrote and a new
+    key or type reaches the table. Changed macros or project vars need `dbt build --full-refresh`.
 
     Reach (config year_reach) says which years a changed year touches in a model, counting its inputs:
       same     the changed years only (everything within one data year);
@@ -37,7 +38,8 @@
     )
 {%- endmacro %}
 
-{#- md5 of dbt's checksums of this model and every model and seed upstream of it. -#}
+{#- md5 of this model and every model and seed upstream of it: dbt's checksum of each file, and the config,
+    constraints and column types its yml gives it. -#}
 {% macro year_refresh_code_fingerprint() -%}
     {%- set state = namespace(frontier=[model.unique_id], seen=[]) -%}
     {%- for _ in range(100) if state.frontier | length > 0 -%}
@@ -57,7 +59,13 @@
     {%- for unique_id in state.seen | sort -%}
         {%- set node = graph.nodes.get(unique_id) -%}
         {%- if node is not none -%}
-            {%- do parts.append(unique_id ~ '=' ~ node.checksum.checksum) -%}
+            {#- the SQL file, and the yml that shapes the table: config, contract, keys, column types -#}
+            {%- set column_types = [] -%}
+            {%- for name, column in (node.columns or {}).items() | sort -%}
+                {%- do column_types.append(name ~ ':' ~ (column.data_type or '')) -%}
+            {%- endfor -%}
+            {%- do parts.append(unique_id ~ '=' ~ node.checksum.checksum ~ '|' ~ (node.config | tojson)
+                ~ '|' ~ ((node.constraints or []) | tojson) ~ '|' ~ column_types | join(',')) -%}
         {%- endif -%}
     {%- endfor -%}
     {{- return(local_md5(parts | join(';'))) -}}
