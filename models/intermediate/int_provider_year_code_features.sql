@@ -20,13 +20,12 @@
     ties to the lowest base code. Constants come from the macro anomaly_constant.
 
     Built for national years of ten million code-level rows each, in bounded memory: the roll-ups are
-    group-bys with fixed-size states (sums, min, max), not window sorts over every row. The roll-up finds each
-    metric's extreme log ratios; one join back to the rows then keeps the codes at the extreme, and only
-    those few compare their tie-breaking keys (arg_min over a struct key is slow on every row). The one
-    sort left is the spread's median, over the code, place and year groups that need it, keyed by integers:
-    median() in a group-by holds every value in memory at once and cannot spill (on two national years it
-    outgrew the memory limit and thrashed tens of gigabytes of temp files). The code-mix medians are windows
-    over families of the seed's few codes only.
+    group-bys with small fixed-size states, not window sorts over every row. They find each metric's extreme
+    log ratio; a join back to the rows marks the codes at it, and the top code is the arg_min of an integer
+    that sorts as the tie-breaks do (over a struct key, arg_min's large states outgrew memory on two national
+    years). The one sort left is the spread's median, over the code, place and year groups that need it,
+    keyed by integers: median() in a group-by holds every value in memory at once and cannot spill. The
+    code-mix medians are windows over families of the seed's few codes only.
 -#}
 {%- set rolled_up_metrics = [
     ('payment_per_service', 'state_peer'),
@@ -105,9 +104,9 @@ code_rows as not materialized (
     from benchmarks
 ),
 
--- The code, place and year groups where a metric's robust z is null somewhere: only their spreads are used.
--- group_id is an integer key for them: sorting on it is several times faster than on the code and place.
-groups_with_null_z as (
+-- Every code, place and year group: an integer key in their order (sorting on it is several times faster than
+-- on the code and place), and whether a metric's robust z is null in it (only those spreads are used).
+code_groups as (
     select
         {%- for metric, group in rolled_up_metrics %}
             bool_or({{ metric }}_{{ group }}_robust_z is null) as {{ metric }}_{{ group }}_has_null_z,
@@ -129,16 +128,16 @@ abs_log_ratios as (
         {%- set prefix = metric ~ '_' ~ group %}
         select
             {{ loop.index }} as metric_number,
-            groups_with_null_z.group_id,
+            code_groups.group_id,
             abs(code_rows.{{ prefix }}_log_ratio) as abs_log_ratio
         from code_rows
-        inner join groups_with_null_z
+        inner join code_groups
             on
-                code_rows.data_year = groups_with_null_z.data_year
-                and code_rows.hcpcs_code = groups_with_null_z.hcpcs_code
-                and code_rows.place_of_service = groups_with_null_z.place_of_service
+                code_rows.data_year = code_groups.data_year
+                and code_rows.hcpcs_code = code_groups.hcpcs_code
+                and code_rows.place_of_service = code_groups.place_of_service
         where
-            groups_with_null_z.{{ prefix }}_has_null_z
+            code_groups.{{ prefix }}_has_null_z
             and code_rows.{{ prefix }}_log_ratio is not null
         {%- if not loop.last %}
             union all
@@ -175,16 +174,16 @@ log_ratio_spreads as (
                 where middle_log_ratios.metric_number = {{ loop.index }}
             ) as {{ metric }}_{{ group }}_spread,
         {%- endfor %}
-        groups_with_null_z.data_year,
-        groups_with_null_z.hcpcs_code,
-        groups_with_null_z.place_of_service
+        code_groups.data_year,
+        code_groups.hcpcs_code,
+        code_groups.place_of_service
     from middle_log_ratios
-    inner join groups_with_null_z
-        on middle_log_ratios.group_id = groups_with_null_z.group_id
+    inner join code_groups
+        on middle_log_ratios.group_id = code_groups.group_id
     group by
-        groups_with_null_z.data_year,
-        groups_with_null_z.hcpcs_code,
-        groups_with_null_z.place_of_service
+        code_groups.data_year,
+        code_groups.hcpcs_code,
+        code_groups.place_of_service
 ),
 
 filled_codes as (
@@ -234,15 +233,17 @@ clipped_codes as (
     from filled_codes
 ),
 
--- The roll-ups, and the highest and lowest finite log ratio: the top code's value in either direction.
+-- The roll-ups, and the finite log ratio most extreme in the direction of the z roll-up (the top code's).
 peer_metric_roll_ups as (
     select
         {%- for metric, group in rolled_up_metrics %}
             {%- set prefix = metric ~ '_' ~ group %}
             {{ weighted_mean(prefix ~ '_finite_ratio', 'total_services') }} as {{ prefix }}_ratio,
             {{ weighted_mean(prefix ~ '_z', 'total_services') }} as {{ prefix }}_robust_z,
-            max({{ prefix }}_finite_log_ratio) as {{ prefix }}_highest_log_ratio,
-            min({{ prefix }}_finite_log_ratio) as {{ prefix }}_lowest_log_ratio,
+            case
+                when {{ weighted_mean(prefix ~ '_z', 'total_services') }} < 0 then min({{ prefix }}_finite_log_ratio)
+                else max({{ prefix }}_finite_log_ratio)
+            end as {{ prefix }}_extreme_log_ratio,
         {%- endfor %}
         npi,
         data_year
@@ -252,40 +253,59 @@ peer_metric_roll_ups as (
         data_year
 ),
 
--- The top code: among the codes at the extreme log ratio in the direction of the z roll-up (every code when
--- no ratio is finite), the one with the most services, then the lowest code and place.
-peer_metric_top_codes as (
+-- The top code's tie-breaks (the most services, then the lowest code and place) as one integer per row.
+services_ranks as (
     select
+        services_order,
+        dense_rank() over (order by services_order) as services_rank
+    from code_rows
+    group by services_order
+),
+
+-- The codes at the extreme (every code when no ratio is finite).
+top_code_candidates as (
+    select
+        code_rows.*,
         {%- for metric, group in rolled_up_metrics %}
             {%- set prefix = metric ~ '_' ~ group %}
-            arg_min(
-                {
-                    'code': code_rows.hcpcs_code,
-                    'place': code_rows.place_of_service,
-                    'ratio': case when isfinite(code_rows.{{ prefix }}_ratio) then code_rows.{{ prefix }}_ratio end,
-                    'peer_scope': code_rows.{{ prefix }}_scope
-                },
-                (code_rows.services_order, code_rows.hcpcs_code, code_rows.place_of_service)
-            ) filter (
-                where code_rows.{{ prefix }}_finite_log_ratio is not distinct from (
-                    case
-                        when peer_metric_roll_ups.{{ prefix }}_robust_z < 0
-                            then peer_metric_roll_ups.{{ prefix }}_lowest_log_ratio
-                        else peer_metric_roll_ups.{{ prefix }}_highest_log_ratio
-                    end
-                )
-            ) as {{ prefix }}_top,
+            (
+                code_rows.{{ prefix }}_finite_log_ratio
+                is not distinct from peer_metric_roll_ups.{{ prefix }}_extreme_log_ratio
+            ) as {{ prefix }}_is_extreme,
         {%- endfor %}
-        code_rows.npi,
-        code_rows.data_year
+        services_ranks.services_rank * {{ 2 ** 32 }} + code_groups.group_id as tie_break_rank
     from code_rows
     inner join peer_metric_roll_ups
         on
             code_rows.npi = peer_metric_roll_ups.npi
             and code_rows.data_year = peer_metric_roll_ups.data_year
+    inner join services_ranks
+        on code_rows.services_order = services_ranks.services_order
+    inner join code_groups
+        on
+            code_rows.data_year = code_groups.data_year
+            and code_rows.hcpcs_code = code_groups.hcpcs_code
+            and code_rows.place_of_service = code_groups.place_of_service
+),
+
+-- The top code: among the extreme codes, the one with the lowest tie-break key.
+peer_metric_top_codes as (
+    select
+        {%- for metric, group in rolled_up_metrics %}
+            {%- set prefix = metric ~ '_' ~ group %}
+            min(tie_break_rank) filter (where {{ prefix }}_is_extreme) % {{ 2 ** 32 }} as {{ prefix }}_top_group_id,
+            arg_min_null(
+                case when isfinite({{ prefix }}_ratio) then {{ prefix }}_ratio end, tie_break_rank
+            ) filter (where {{ prefix }}_is_extreme) as {{ prefix }}_top_ratio,
+            arg_min({{ prefix }}_scope, tie_break_rank) filter (where {{ prefix }}_is_extreme)
+                as {{ prefix }}_top_peer_scope,
+        {%- endfor %}
+        npi,
+        data_year
+    from top_code_candidates
     group by
-        code_rows.npi,
-        code_rows.data_year
+        npi,
+        data_year
 ),
 
 family_services as (
@@ -430,10 +450,10 @@ final as (
             {%- set prefix = metric ~ '_' ~ group %}
             peer_metric_roll_ups.{{ prefix }}_ratio,
             peer_metric_roll_ups.{{ prefix }}_robust_z,
-            struct_extract(peer_metric_top_codes.{{ prefix }}_top, 'code') as {{ prefix }}_top_hcpcs_code,
-            struct_extract(peer_metric_top_codes.{{ prefix }}_top, 'place') as {{ prefix }}_top_place_of_service,
-            struct_extract(peer_metric_top_codes.{{ prefix }}_top, 'ratio') as {{ prefix }}_top_ratio,
-            struct_extract(peer_metric_top_codes.{{ prefix }}_top, 'peer_scope') as {{ prefix }}_top_peer_scope,
+            top_group_{{ loop.index }}.hcpcs_code as {{ prefix }}_top_hcpcs_code,
+            top_group_{{ loop.index }}.place_of_service as {{ prefix }}_top_place_of_service,
+            peer_metric_top_codes.{{ prefix }}_top_ratio,
+            peer_metric_top_codes.{{ prefix }}_top_peer_scope,
         {%- endfor %}
         code_mix_tops.add_on_share,
         code_mix_tops.add_on_share_peer_median,
@@ -447,6 +467,11 @@ final as (
         on
             peer_metric_roll_ups.npi = peer_metric_top_codes.npi
             and peer_metric_roll_ups.data_year = peer_metric_top_codes.data_year
+    -- each metric's top code and place, by group_id (top_group_<the metric's number in rolled_up_metrics>)
+    {%- for metric, group in rolled_up_metrics %}
+        inner join code_groups as top_group_{{ loop.index }}
+            on peer_metric_top_codes.{{ metric }}_{{ group }}_top_group_id = top_group_{{ loop.index }}.group_id
+    {%- endfor %}
     left join code_mix_tops
         on
             peer_metric_roll_ups.npi = code_mix_tops.npi
