@@ -19,3 +19,19 @@
     {%- endif -%}
     {{- return(years | last | int) -}}
 {%- endmacro %}
+
+{#-
+    A SQL expression giving the data year of each raw file named in `column`, for the files of `paths`
+    (data_year_from_file_name() of each); a null integer when there is none.
+-#}
+{% macro data_year_of_source_file(paths, column='source_file') -%}
+    {%- if paths | length > 0 -%}
+        case {{ column }}
+            {%- for path in paths %}
+            when {{ sql_string(path) }} then {{ data_year_from_file_name(path) }}
+            {%- endfor %}
+        end
+    {%- else -%}
+        cast(null as integer)
+    {%- endif -%}
+{%- endmacro %}

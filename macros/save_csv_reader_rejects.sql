@@ -83,15 +83,7 @@
 
     select
         source_file,
-        {%- if paths | length > 0 %}
-        case source_file
-            {%- for path in paths %}
-            when {{ sql_string(path) }} then {{ data_year_from_file_name(path) }}
-            {%- endfor %}
-        end
-        {%- else %}
-        cast(null as integer)
-        {%- endif %} as data_year,
+        {{ data_year_of_source_file(paths) }} as data_year,
         line_number,
         string_agg(distinct error_type, ', ' order by error_type) as error_types,
         -- a short line gets one error per missing column; the first one states the count found

@@ -23,18 +23,14 @@
 {%- set files_with_invalid_rows = [] -%}
 {#- not built yet (dbt compile, docs or sqlfluff on a fresh warehouse): there is nothing to look up -#}
 {%- if execute and load_relation(ref('base_cms__provider_service_rows')) is not none -%}
+    {#- (on a yearly refresh, the files of the refreshed years only) -#}
+    {%- set year_filter = where_refresh_years(years) -%}
     {%- set found = run_query(
-        'select source_file from ' ~ ref('base_cms__provider_service_rows') ~ ' where rejection_reason is not null'
-        ~ ' union select source_file from ' ~ ref('base_cms__provider_service_repeated_keys') ~ ' order by 1'
+        'select source_file from ' ~ ref('base_cms__provider_service_rows') ~ ' '
+        ~ (year_filter ~ ' and' if year_filter else 'where') ~ ' rejection_reason is not null'
+        ~ ' union select source_file from ' ~ ref('base_cms__provider_service_repeated_keys') ~ ' ' ~ year_filter
+        ~ ' order by 1'
     ) -%}
-    {#- (the years refreshed only) -#}
-    {%- if years is not none -%}
-        {%- set found = run_query(
-            'select source_file from ' ~ ref('base_cms__provider_service_rows') ~ ' ' ~ where_refresh_years(years)
-            ~ ' and rejection_reason is not null union select source_file from '
-            ~ ref('base_cms__provider_service_repeated_keys') ~ ' ' ~ where_refresh_years(years) ~ ' order by 1'
-        ) -%}
-    {%- endif -%}
     {%- set files_with_invalid_rows = found.columns[0].values() | list -%}
 {%- endif %}
 

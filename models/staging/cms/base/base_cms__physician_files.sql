@@ -37,15 +37,7 @@ raw_files as (
 final as (
     select
         source_file,
-        {%- if paths | length > 0 %}
-            case source_file
-                {%- for path in paths %}
-                    when {{ sql_string(path) }} then {{ data_year_from_file_name(path) }}
-                {%- endfor %}
-            end
-        {%- else %}
-            cast(null as integer)
-        {%- endif %} as data_year,
+        {{ data_year_of_source_file(paths) }} as data_year,
         size_bytes,
         last_modified,
         deep_medicare_file_sha256(source_file) as content_sha256
