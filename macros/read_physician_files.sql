@@ -1,7 +1,8 @@
 {#-
     One select per raw file (union all), every staging column as raw text under its staging
     name, plus source_file, data_year, source_layout and source_row_number (the row's ordinal
-    among the file's parsed data rows, in file order). Columns a layout lacks are null.
+    among the file's parsed data rows, in file order; null here, set by number_rows_in_file_order() once
+    the rows are written). Columns a layout lacks are null.
     A spec's read_path is the file read (a repaired copy when recover_swallowed_lines() re-reads
     one), its path the source_file the rows are staged under.
     DuckDB streams each file itself; lines its CSV reader cannot parse (wrong number of fields,
@@ -19,7 +20,8 @@
         {{ sql_string(spec.path) }} as source_file,
         {{ spec.data_year }} as data_year,
         {{ sql_string(spec.layout) }} as source_layout,
-        row_number() over () as source_row_number,
+        -- numbered after the write, in file order: number_rows_in_file_order()
+        cast(null as bigint) as source_row_number,
         {%- for column, raw_name in spec.sources.items() %}
         {% if raw_name is none %}cast(null as varchar){% else %}"{{ raw_name }}"{% endif %} as {{ column }}{{ ',' if not loop.last }}
         {%- endfor %}

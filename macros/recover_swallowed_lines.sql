@@ -114,7 +114,8 @@
                 {%- set state.read_path = copy_path -%}
                 {%- do run_query(
                     'delete from ' ~ model_relation ~ ' where source_file = ' ~ sql_string(path) ~ ';'
-                    ~ ' insert into ' ~ model_relation ~ ' select * from (' ~ stage_physician_rows([repaired_spec]) ~ ')'
+                    ~ ' insert into ' ~ model_relation ~ ' select * from (' ~ stage_physician_rows([repaired_spec]) ~ ');'
+                    ~ number_rows_in_file_order(model_relation)
                 ) -%}
             {%- endif -%}
         {%- endfor -%}

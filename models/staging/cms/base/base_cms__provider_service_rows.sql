@@ -6,6 +6,7 @@
         on_schema_change='append_new_columns',
         pre_hook="{{ keep_file_order('on') }}",
         post_hook=[
+            "{{ number_rows_in_file_order(this) }}",
             "{{ recover_swallowed_lines(this) }}",
             "{{ save_csv_reader_rejects(this) }}",
             "{{ keep_file_order('off') }}",
@@ -22,7 +23,8 @@
     stg_cms__provider_services keeps the valid rows, stg_cms__provider_services_rejected the others.
     physician_file_specs() finds and inspects the raw files, stage_physician_rows() reads, types and
     checks them; the comment under this one names their source so that dbt's lineage starts at the files.
-    The post-hooks run after the scan: recover_swallowed_lines() quarantines a line whose quote never
+    The post-hooks run after the scan: number_rows_in_file_order() numbers the rows in file order from the
+    order they were written in (the session keeps insertion order); recover_swallowed_lines() quarantines a line whose quote never
     closes and stages the lines the reader ran on into; save_csv_reader_rejects() keeps every line the
     reader could not parse.
     Incremental by data year (macros/year_refresh.sql): a build reads only the files of the years whose raw
