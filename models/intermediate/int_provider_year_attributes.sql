@@ -29,38 +29,50 @@ entity_codes as (
 
 -- CMS writes the same provider attributes on every row of a provider's year. Should two rows ever
 -- disagree, the row with the most services decides (ties: lowest code, then place of service), so
--- every mart sees exactly one specialty, state and RUCA code per provider and year.
-ranked_rows as (
+-- every mart sees exactly one specialty, state and RUCA code per provider and year. arg_min over that
+-- order (services negated) keeps one row per provider-year in a hash aggregate: a row_number() window
+-- sorted every row of a national year (8.5 s against 2.4 s). The key is unique within a provider-year
+-- (code and place of service are the staged key), so the choice never depends on row order.
+deciding_rows as (
     select
         npi,
         data_year,
-        provider_last_org_name,
-        provider_first_name,
-        provider_middle_initial,
-        provider_credentials,
-        provider_gender,
-        provider_entity_code,
-        provider_street_1,
-        provider_street_2,
-        provider_city,
-        provider_state,
-        provider_state_fips,
-        provider_zip5,
-        provider_ruca,
-        provider_ruca_description,
-        provider_country,
-        provider_type,
-        medicare_participation_indicator,
-        row_number() over (
-            partition by npi, data_year
-            order by total_services desc, hcpcs_code asc, place_of_service asc
-        ) as attribute_rank
+        arg_min(
+            struct_pack(
+                provider_last_org_name := provider_services.provider_last_org_name,
+                provider_first_name := provider_services.provider_first_name,
+                provider_middle_initial := provider_services.provider_middle_initial,
+                provider_credentials := provider_services.provider_credentials,
+                provider_gender := provider_services.provider_gender,
+                provider_entity_code := provider_services.provider_entity_code,
+                provider_street_1 := provider_services.provider_street_1,
+                provider_street_2 := provider_services.provider_street_2,
+                provider_city := provider_services.provider_city,
+                provider_state := provider_services.provider_state,
+                provider_state_fips := provider_services.provider_state_fips,
+                provider_zip5 := provider_services.provider_zip5,
+                provider_ruca := provider_services.provider_ruca,
+                provider_ruca_description := provider_services.provider_ruca_description,
+                provider_country := provider_services.provider_country,
+                provider_type := provider_services.provider_type,
+                medicare_participation_indicator := provider_services.medicare_participation_indicator
+            ),
+            struct_pack(
+                services_descending := -provider_services.total_services,
+                hcpcs_code := provider_services.hcpcs_code,
+                place_of_service := provider_services.place_of_service
+            )
+        ) as attributes
     from provider_services
+    group by npi, data_year
 ),
 
 provider_years as (
-    select * from ranked_rows
-    where attribute_rank = 1
+    select
+        npi,
+        data_year,
+        unnest(attributes)
+    from deciding_rows
 ),
 
 final as (
