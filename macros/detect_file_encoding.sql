@@ -2,6 +2,8 @@
     The text encoding to read a raw file with. The var `physician_file_encoding` is `auto`
     (default), `utf-8` or `latin-1`. In auto mode the file is probed: when every line decodes as
     UTF-8 it is UTF-8, otherwise Latin-1 (CMS's older downloads), so names keep their accents.
+    The plugin's deep_medicare_file_encoding() answers for plain and gzip files in the read that hashes
+    the file (cached); other files are probed here in DuckDB.
     A first pass looks for any byte outside ASCII (read as Latin-1, such a byte is a character whose UTF-8
     form is longer than one byte); a plain ASCII file reads the same either way, so only files with such
     bytes get the second, UTF-8 pass.
@@ -16,6 +18,12 @@
         {{- exceptions.raise_compiler_error(
             "var physician_file_encoding is '" ~ setting ~ "': use auto, utf-8 or latin-1."
         ) -}}
+    {%- endif -%}
+    {#- the project's dbt-duckdb plugin finds it while hashing the file (deep_medicare.file_fingerprints),
+        a read the yearly refresh makes anyway and caches; null for a compression it does not read -#}
+    {%- set found = run_query('select deep_medicare_file_encoding(' ~ sql_string(path) ~ ')').rows[0][0] -%}
+    {%- if found is not none -%}
+        {{- return(found) -}}
     {%- endif -%}
     {%- set latin1_probe -%}
         select

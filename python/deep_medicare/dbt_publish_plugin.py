@@ -6,7 +6,8 @@ The profile names it under `plugins:` with the served file as `served_path`. It 
 - it registers the SQL function `deep_medicare_publish_warehouse()`, which the on-run-end hook (macro
   publish_warehouse) calls after a build in which every node passed;
 - it registers `deep_medicare_file_sha256(path)`, the content fingerprint of a raw file that the yearly
-  incremental refresh compares (deep_medicare.file_fingerprints; cached beside the build file).
+  incremental refresh compares (deep_medicare.file_fingerprints; cached beside the build file), and
+  `deep_medicare_file_encoding(path)`, the text encoding found in the same read (staging's auto encoding).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from deep_medicare.publish import PublishError, is_locked, publish
 
 PUBLISH_FUNCTION = "deep_medicare_publish_warehouse"
 FINGERPRINT_FUNCTION = "deep_medicare_file_sha256"
+ENCODING_FUNCTION = "deep_medicare_file_encoding"
 # Beside the build file: <build>.file-sha256.json
 FINGERPRINT_CACHE_SUFFIX = ".file-sha256.json"
 logger = AdapterLogger("DuckDB")
@@ -73,3 +75,13 @@ class Plugin(BasePlugin):
                 raise DbtRuntimeError(f"Cannot fingerprint raw file '{path}': {error}") from error
 
         conn.create_function(FINGERPRINT_FUNCTION, file_sha256, [VARCHAR], VARCHAR, side_effects=True)
+
+        def file_encoding(path: str) -> str | None:
+            try:
+                return fingerprints.encoding(path)
+            except OSError as error:
+                raise DbtRuntimeError(f"Cannot read raw file '{path}': {error}") from error
+
+        conn.create_function(
+            ENCODING_FUNCTION, file_encoding, [VARCHAR], VARCHAR, null_handling="special", side_effects=True
+        )

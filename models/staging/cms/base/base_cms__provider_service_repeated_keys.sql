@@ -2,8 +2,8 @@
     The one rule across rows: a key (data_year, npi, hcpcs_code, place_of_service) belongs to one row.
     Among rows that pass every rule of a single row, the first in file order keeps the key (files in name
     order, then rows in file order); every later row holding it is listed here with the reason it is
-    rejected. Aggregates, not a window over every row, so a national year stays a hash pass over four
-    key columns of base_cms__provider_service_rows.
+    rejected. Aggregates, not a window over every row, so a national year stays a hash pass over the
+    year and one hash of the key of base_cms__provider_service_rows.
     Incremental by data year (macros/year_refresh.sql): keys never cross a data year.
 -#}
 {{
@@ -31,9 +31,30 @@ valid_rows as (
         data_year,
         npi,
         hcpcs_code,
-        place_of_service
+        place_of_service,
+        hash(npi, hcpcs_code, place_of_service) as key_hash
     from checked_rows
     where rejection_reason is null
+),
+
+-- keys that may repeat, found by grouping one 64-bit hash of the key instead of three text columns (a
+-- national year: 2.0 s instead of 6.9 s); two keys that share a hash are told apart just below
+repeated_key_hashes as (
+    select
+        data_year,
+        key_hash
+    from valid_rows
+    group by data_year, key_hash
+    having count(*) > 1
+),
+
+candidate_rows as (
+    select valid_rows.*
+    from valid_rows
+    semi join repeated_key_hashes
+        on
+            valid_rows.data_year = repeated_key_hashes.data_year
+            and valid_rows.key_hash = repeated_key_hashes.key_hash
 ),
 
 repeated_keys as (
@@ -43,7 +64,7 @@ repeated_keys as (
         hcpcs_code,
         place_of_service,
         min(source_file) as first_source_file
-    from valid_rows
+    from candidate_rows
     group by
         data_year,
         npi,
@@ -54,27 +75,32 @@ repeated_keys as (
 
 rows_of_repeated_keys as (
     select
-        valid_rows.source_file,
-        valid_rows.source_row_number,
-        valid_rows.data_year,
-        valid_rows.npi,
-        valid_rows.hcpcs_code,
-        valid_rows.place_of_service,
+        candidate_rows.source_file,
+        candidate_rows.source_row_number,
+        candidate_rows.data_year,
+        candidate_rows.npi,
+        candidate_rows.hcpcs_code,
+        candidate_rows.place_of_service,
         repeated_keys.first_source_file,
         min(
             case
-                when valid_rows.source_file = repeated_keys.first_source_file then valid_rows.source_row_number
+                when candidate_rows.source_file = repeated_keys.first_source_file
+                    then candidate_rows.source_row_number
             end
         ) over (
-            partition by valid_rows.data_year, valid_rows.npi, valid_rows.hcpcs_code, valid_rows.place_of_service
+            partition by
+                candidate_rows.data_year,
+                candidate_rows.npi,
+                candidate_rows.hcpcs_code,
+                candidate_rows.place_of_service
         ) as first_source_row_number
-    from valid_rows
+    from candidate_rows
     inner join repeated_keys
         on
-            valid_rows.data_year = repeated_keys.data_year
-            and valid_rows.npi = repeated_keys.npi
-            and valid_rows.hcpcs_code = repeated_keys.hcpcs_code
-            and valid_rows.place_of_service = repeated_keys.place_of_service
+            candidate_rows.data_year = repeated_keys.data_year
+            and candidate_rows.npi = repeated_keys.npi
+            and candidate_rows.hcpcs_code = repeated_keys.hcpcs_code
+            and candidate_rows.place_of_service = repeated_keys.place_of_service
 ),
 
 final as (
