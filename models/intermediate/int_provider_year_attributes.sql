@@ -39,28 +39,28 @@ deciding_rows as (
         data_year,
         arg_min(
             struct_pack(
-                provider_last_org_name := provider_services.provider_last_org_name,
-                provider_first_name := provider_services.provider_first_name,
-                provider_middle_initial := provider_services.provider_middle_initial,
-                provider_credentials := provider_services.provider_credentials,
-                provider_gender := provider_services.provider_gender,
-                provider_entity_code := provider_services.provider_entity_code,
-                provider_street_1 := provider_services.provider_street_1,
-                provider_street_2 := provider_services.provider_street_2,
-                provider_city := provider_services.provider_city,
-                provider_state := provider_services.provider_state,
-                provider_state_fips := provider_services.provider_state_fips,
-                provider_zip5 := provider_services.provider_zip5,
-                provider_ruca := provider_services.provider_ruca,
-                provider_ruca_description := provider_services.provider_ruca_description,
-                provider_country := provider_services.provider_country,
-                provider_type := provider_services.provider_type,
-                medicare_participation_indicator := provider_services.medicare_participation_indicator
+                provider_last_org_name := provider_last_org_name,
+                provider_first_name := provider_first_name,
+                provider_middle_initial := provider_middle_initial,
+                provider_credentials := provider_credentials,
+                provider_gender := provider_gender,
+                provider_entity_code := provider_entity_code,
+                provider_street_1 := provider_street_1,
+                provider_street_2 := provider_street_2,
+                provider_city := provider_city,
+                provider_state := provider_state,
+                provider_state_fips := provider_state_fips,
+                provider_zip5 := provider_zip5,
+                provider_ruca := provider_ruca,
+                provider_ruca_description := provider_ruca_description,
+                provider_country := provider_country,
+                provider_type := provider_type,
+                medicare_participation_indicator := medicare_participation_indicator
             ),
             struct_pack(
-                services_descending := -provider_services.total_services,
-                hcpcs_code := provider_services.hcpcs_code,
-                place_of_service := provider_services.place_of_service
+                services_descending := -total_services,
+                hcpcs_code := hcpcs_code,
+                place_of_service := place_of_service
             )
         ) as attributes
     from provider_services
@@ -71,7 +71,8 @@ provider_years as (
     select
         npi,
         data_year,
-        unnest(attributes)
+        -- a struct's unnest is one column per field, each named after its field
+        unnest(attributes) -- noqa: AL03
     from deciding_rows
 ),
 

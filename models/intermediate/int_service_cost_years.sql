@@ -45,7 +45,8 @@ yearly_totals as (
         sum(total_allowed_amount) as total_allowed_amount,
         sum(total_medicare_payment) as total_medicare_payment
     from provider_services
-    group by grouping sets (
+    -- sqlfluff's DuckDB dialect cannot parse grouping sets (it parses cube and rollup); DuckDB and Spark can
+    group by grouping sets ( -- noqa: PRS
         (hcpcs_code, data_year),
         (hcpcs_code, data_year, place_of_service),
         (hcpcs_code, data_year, provider_type)
