@@ -12,6 +12,7 @@ The profile names it under `plugins:` with the served file as `served_path`. It 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -68,20 +69,30 @@ class Plugin(BasePlugin):
 
         fingerprints = FingerprintCache(build_path.with_name(build_path.name + FINGERPRINT_CACHE_SUFFIX))
 
-        def file_sha256(path: str) -> str:
-            try:
-                return fingerprints.sha256(path)
-            except OSError as error:
-                raise DbtRuntimeError(f"Cannot fingerprint raw file '{path}': {error}") from error
+        def raw_file_function(read: Callable[[str], str | None], verb: str) -> Callable[[str], str | None]:
+            """`read` of a raw file; a file that cannot be read fails the build with one line naming it."""
 
-        conn.create_function(FINGERPRINT_FUNCTION, file_sha256, [VARCHAR], VARCHAR, side_effects=True)
+            def function(path: str) -> str | None:
+                try:
+                    return read(path)
+                except OSError as error:
+                    raise DbtRuntimeError(f"Cannot {verb} raw file '{path}': {error}") from error
 
-        def file_encoding(path: str) -> str | None:
-            try:
-                return fingerprints.encoding(path)
-            except OSError as error:
-                raise DbtRuntimeError(f"Cannot read raw file '{path}': {error}") from error
+            return function
 
         conn.create_function(
-            ENCODING_FUNCTION, file_encoding, [VARCHAR], VARCHAR, null_handling="special", side_effects=True
+            FINGERPRINT_FUNCTION,
+            raw_file_function(fingerprints.sha256, "fingerprint"),
+            [VARCHAR],
+            VARCHAR,
+            side_effects=True,
+        )
+        # null for a compression the fingerprint read does not decompress: staging then probes in DuckDB
+        conn.create_function(
+            ENCODING_FUNCTION,
+            raw_file_function(fingerprints.encoding, "read"),
+            [VARCHAR],
+            VARCHAR,
+            null_handling="special",
+            side_effects=True,
         )

@@ -84,11 +84,6 @@ def _decodes(decoder, text: bytes, final: bool = False) -> bool:
     return True
 
 
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of the file's bytes, as 64 hex digits."""
-    return fingerprint_of(path)[0]
-
-
 def _stamp(status: os.stat_result) -> list[int]:
     return [status.st_size, status.st_mtime_ns, status.st_ino]
 
