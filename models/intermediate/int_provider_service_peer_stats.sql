@@ -6,15 +6,17 @@
     Each level's group is one 64-bit hash of its keys, so partitions compare one integer instead of up to five
     text columns (assert_peer_group_ids_do_not_collide guards the hash). Partitions also name data_year (every
     group lies in one year), so a filter on data_year (provider_peer_benchmarks' yearly refresh) reaches the
-    scan below the windows.
+    scans below the windows.
     Percent rank is (rank - 1) / (rows with a value - 1): 0 lowest, 1 highest, 0 alone; null where the rate is
     null (nulls sort last, so they never take a rank from a value).
-    Bounded memory, cost linear in the rows: every statistic of a level shares one window, partitioned by the
-    level's group (and its year) and nothing else, so DuckDB partitions and spills the rows three times in all. Medians and
-    MADs are computed once per partition; the ranks order the rates inside each partition (rank(order by ...)),
-    not the whole table (rank() over (... order by ...) is a window of its own per rate and level: fifteen
-    more passes, each carrying every column computed before it). One pass over all the rows, not chunks: a
-    chunk filtered out of all the rows reads them all again, so chunks cost rows x chunks.
+    Two passes, each cheap for what it carries (measured on a national year: 74 s against 96 s for one pass):
+    - ranks: the fifteen ranks (five rates, three levels) are plain rank() windows over narrow rows (the year,
+      a row key, the group ids and the rates). Each is a sort of its own, so each must carry little: ordered
+      ranks inside the statistics' windows (rank(order by ...) over (partition ...)) cost four times as much,
+      and plain windows over the whole row three times.
+    - statistics: every count, median and MAD of a level shares one window, partitioned by the level's group.
+    The two meet on the row key: a 64-bit hash of the row's grain within its year
+    (assert_peer_row_keys_do_not_collide guards it). Bounded memory, cost linear in the rows.
     A view: provider_peer_benchmarks reads it once.
 -#}
 {{ config(materialized='view') }}
@@ -24,6 +26,11 @@
 with
 
 provider_services as (
+    select * from {{ ref('int_provider_service_years_enriched') }}
+),
+
+-- the same rows read a second time, for the ranks: an import CTE read twice would be materialized whole
+provider_service_rates as (
     select * from {{ ref('int_provider_service_years_enriched') }}
 ),
 
@@ -38,6 +45,7 @@ grouped as (
         total_services,
         total_beneficiaries,
         total_beneficiary_day_services,
+        {{ peer_group_id(peer_row_keys()) }} as row_key,
         {%- for level, keys in levels.items() %}
             {{ peer_group_id(keys) }} as {{ level }}_group_id,
         {%- endfor %}
@@ -48,8 +56,50 @@ grouped as (
     from provider_services
 ),
 
--- sqlfluff cannot lay out the select's nested loops; the layout below is checked by eye
+rate_rows as (
+    select
+        data_year,
+        {%- for level, keys in levels.items() %}
+            {{ peer_group_id(keys) }} as {{ level }}_group_id,
+        {%- endfor %}
+        {%- for metric in metrics %}
+            {{ metric }},
+        {%- endfor %}
+        {{ peer_group_id(peer_row_keys()) }} as row_key
+    from provider_service_rates
+),
+
+-- the nested loops of the selects below are laid out by eye, which the layout rules cannot follow
 -- noqa: disable=LT02
+ranks as (
+    select
+        data_year,
+        row_key,
+        {%- for level in levels %}
+            {%- for metric in metrics %}
+                cast(
+                    rank() over (partition by data_year, {{ level }}_group_id order by {{ metric }}) as integer
+                ) as {{ metric }}_{{ level }}_rank{{ ',' if not loop.last }}
+            {%- endfor %}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from rate_rows
+),
+
+ranked as (
+    select
+        grouped.*,
+        {%- for level in levels %}
+            {%- for metric in metrics %}
+                ranks.{{ metric }}_{{ level }}_rank{{ ',' if not loop.last }}
+            {%- endfor %}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from grouped
+    inner join ranks
+        on
+            grouped.data_year = ranks.data_year
+            and grouped.row_key = ranks.row_key
+),
+
 final as (
     select
         data_year,
@@ -75,14 +125,14 @@ final as (
                 case
                     when {{ metric }} is not null
                         then coalesce(
-                            (rank(order by {{ metric }}) over (partition by data_year, {{ level }}_group_id) - 1)
+                            ({{ metric }}_{{ level }}_rank - 1)
                             / nullif(count({{ metric }}) over (partition by data_year, {{ level }}_group_id) - 1, 0),
                             0
                         )
                 end as {{ metric }}_{{ level }}_percentile{{ ',' if not loop.last }}
             {%- endfor %}{{ ',' if not loop.last }}
         {%- endfor %}
-    from grouped
+    from ranked
 )
 -- noqa: enable=LT02
 

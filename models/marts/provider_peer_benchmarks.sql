@@ -16,6 +16,7 @@
         incremental_strategy='year_refresh',
         year_reach='same',
         on_schema_change='append_new_columns',
+        build_by_data_year=true,
         post_hook="{{ record_year_loads() }}"
     )
 }}

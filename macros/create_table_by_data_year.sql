@@ -1,0 +1,40 @@
+{#-
+    dbt-duckdb's create_table_as, one data year at a time for a model configured build_by_data_year: the
+    table is created from the model's first year, and each later year is inserted by a query of its own.
+    Every peer group lies in one year and every window of the peer statistics partitions by data_year, so a
+    filter on the year reaches the scans and a year's query holds one year's rows: cost and memory grow
+    linearly with the years, where one query over all years would hold every year's rows in its joins at
+    once. The years come from the model's own query (data_year alone, which DuckDB reads with a scan). Used
+    for the first build, a full refresh and the yearly refresh's temporary table alike; any other model,
+    a Python model or a single year goes to dbt-duckdb's macro unchanged.
+-#}
+{% macro duckdb__create_table_as(
+    temporary, relation, compiled_code, language='sql', partitioned_by=none, sorted_by=none
+) -%}
+    {%- set years = [] -%}
+    {%- if language == 'sql' and execute and config.get('build_by_data_year', false) -%}
+        {%- set found = run_query(
+            'select distinct data_year from (' ~ compiled_code ~ ') as model_years order by data_year'
+        ) -%}
+        {%- set years = found.columns[0].values() | list -%}
+    {%- endif -%}
+    {%- if years | length < 2 -%}
+        {{- return(dbt.duckdb__create_table_as(
+            temporary, relation, compiled_code, language, partitioned_by, sorted_by
+        )) -}}
+    {%- endif -%}
+    {%- set contract_enforced = config.get('contract').enforced and not temporary -%}
+    {%- set target = relation.include(database=(not temporary), schema=(not temporary)) -%}
+    {{ dbt.duckdb__create_table_as(
+        temporary, relation, year_of_model_sql(compiled_code, years[0]), language, partitioned_by, sorted_by
+    ) }};
+    {%- for year in years[1:] %}
+        insert into {{ target }} {{ get_column_names() if contract_enforced }} (
+            {%- if contract_enforced %}
+                {{ get_select_subquery(year_of_model_sql(compiled_code, year)) }}
+            {%- else %}
+                {{ year_of_model_sql(compiled_code, year) }}
+            {%- endif %}
+        );
+    {%- endfor %}
+{%- endmacro %}
