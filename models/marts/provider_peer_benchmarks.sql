@@ -6,6 +6,8 @@
     peer group chosen above. Robust z = (value - median) / (1.4826 * MAD): 1.4826 scales the median
     absolute deviation to the standard deviation for normally distributed data (anomaly_constant('mad_to_sigma')).
     Null when MAD = 0.
+    Built one data year at a time (build_by_data_year, macros/create_table_by_data_year.sql): every peer
+    group lies in one year, so each year's query holds that year's rows only.
 -#}
 {%- set metrics = peer_metrics() %}
 {%- set mad_to_standard_deviation = anomaly_constant('mad_to_sigma') %}
