@@ -45,27 +45,15 @@ grouped as (
         total_services,
         total_beneficiaries,
         total_beneficiary_day_services,
-        {{ peer_group_id(peer_row_keys()) }} as row_key,
-        {%- for level, keys in levels.items() %}
-            {{ peer_group_id(keys) }} as {{ level }}_group_id,
-        {%- endfor %}
-        {%- for metric in metrics %}
-            {{ metric }},
-        {%- endfor %}
-        total_medicare_payment
+        total_medicare_payment,
+        {{ peer_group_columns() }}
     from provider_services
 ),
 
 rate_rows as (
     select
         data_year,
-        {%- for level, keys in levels.items() %}
-            {{ peer_group_id(keys) }} as {{ level }}_group_id,
-        {%- endfor %}
-        {%- for metric in metrics %}
-            {{ metric }},
-        {%- endfor %}
-        {{ peer_group_id(peer_row_keys()) }} as row_key
+        {{ peer_group_columns() }}
     from provider_service_rates
 ),
 
