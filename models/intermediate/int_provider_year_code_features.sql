@@ -45,7 +45,6 @@
         incremental_strategy='year_refresh',
         year_reach='next',
         on_schema_change='append_new_columns',
-        build_by_data_year=true,
         post_hook="{{ record_year_loads() }}"
     )
 }}
@@ -115,10 +114,7 @@ code_groups as (
         data_year,
         hcpcs_code,
         place_of_service,
-        -- numbered within the year (a year filter passes the window: the model is built by year), offset by
-        -- the year so the key stays unique across years, in the same order, below 2^32 (tie_break_rank)
-        data_year * 1000000
-        + dense_rank() over (partition by data_year order by hcpcs_code, place_of_service) as group_id
+        dense_rank() over (order by data_year, hcpcs_code, place_of_service) as group_id
     from code_rows
     group by
         data_year,
