@@ -1,10 +1,12 @@
 {#-
     dbt-duckdb's create_table_as, one data year at a time for a model configured build_by_data_year: the
     table is created from the model's first year, and each later year is inserted by a query of its own.
-    Every peer group lies in one year and every window of the peer statistics partitions by data_year, so a
-    filter on the year reaches the scans and a year's query holds one year's rows: cost and memory grow
-    linearly with the years, where one query over all years would hold every year's rows in its joins at
-    once. The years come from the model's own query (data_year alone, which DuckDB reads with a scan). Used
+    For a model whose rows of a year depend on that year's input only, with every window and join keyed by
+    data_year (provider_peer_benchmarks: every peer group lies in one year), the filter on the year reaches
+    the scans and a year's query holds one year's rows: cost and memory grow linearly with the years, where
+    one query over all years would hold every year's rows in its joins at once. Where the filter cannot pass
+    a window or join, each year's query does more than a year's work (measured on the code-level features).
+    The years come from the model's own query (data_year alone, which DuckDB reads with a scan). Used
     for the first build, a full refresh and the yearly refresh's temporary table alike; any other model,
     a Python model or a single year goes to dbt-duckdb's macro unchanged.
 -#}

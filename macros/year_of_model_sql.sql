@@ -3,5 +3,5 @@
     select * from (
         {{ compiled_code }}
     ) as model_year_rows
-    where data_year = {{ year }}
+    {{ where_refresh_years([year]) }}
 {%- endmacro %}
