@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from deep_medicare.national_benchmark import generate_years
+from deep_medicare.national_benchmark import generate_years, warm_page_cache
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_GLOB = str(REPO_ROOT / "data" / "sample" / "*.csv.gz")
@@ -223,3 +223,12 @@ def test_same_seed_same_bytes_other_seed_other_data(tmp_path: Path) -> None:
     other = generate(tmp_path / "other", rows=3_000, years=1, seed=8)
     assert first[0].read_bytes() == again[0].read_bytes()
     assert first[0].read_bytes() != other[0].read_bytes()
+
+
+def test_warming_the_page_cache_reads_every_byte_of_every_file(tmp_path: Path) -> None:
+    # sizes on both sides of the chunk size, and an empty file: each is read to its end
+    sizes = {"a.csv": 0, "b.csv": 1, "c.csv": 5, "d.csv": 12}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+    files = [tmp_path / name for name in sizes]
+    assert warm_page_cache(files, chunk_bytes=4) == 18
