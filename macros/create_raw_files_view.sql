@@ -8,6 +8,10 @@
     their messages, not this.
 -#}
 {% macro create_raw_files_view() -%}
+    {{- return(adapter.dispatch('create_raw_files_view', 'deep_medicare')()) -}}
+{%- endmacro %}
+
+{% macro duckdb__create_raw_files_view() -%}
     {%- if not execute -%}
         {{- return('') -}}
     {%- endif -%}

@@ -15,7 +15,8 @@ nullif(concat_ws(
     end,
     case
         when npi is null then 'npi is missing'
-        when not regexp_full_match(npi, '[0-9]{10}') then 'npi ''' || npi || ''' is not 10 digits'
+        when not {{ regex_full_match('npi', '[0-9]{10}') }}
+            then 'npi ''' || npi || ''' is not 10 digits'
     end,
     case when hcpcs_code is null then 'hcpcs_code is missing' end,
     case

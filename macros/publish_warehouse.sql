@@ -7,6 +7,10 @@
     from the WAL into the build file that is copied.
 -#}
 {% macro publish_warehouse(results) -%}
+    {{- return(adapter.dispatch('publish_warehouse', 'deep_medicare')(results)) -}}
+{%- endmacro %}
+
+{% macro duckdb__publish_warehouse(results) -%}
     {%- if not execute -%}
         {{- return('') -}}
     {%- endif -%}

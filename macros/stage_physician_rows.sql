@@ -53,7 +53,7 @@ typed as (
         *,
         -- legacy files give 5- or 9-digit ZIPs (ZIP+4); staging keeps the ZIP5
         case
-            when regexp_full_match(provider_zip, '[0-9]{9}') then left(provider_zip, 5)
+            when {{ regex_full_match('provider_zip', '[0-9]{9}') }} then left(provider_zip, 5)
             else provider_zip
         end as provider_zip5,
         {{ physician_number_casts() }}
