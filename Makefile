@@ -11,6 +11,8 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export MEDICARE_DUCKDB_PATH ?= $(CURDIR)/warehouse/medicare.duckdb
+# the Spark target's tables (Parquet, one folder per schema) and its Derby metastore
+export MEDICARE_SPARK_WAREHOUSE ?= $(CURDIR)/warehouse/spark
 
 # benchmark-national: lines per synthetic year, and how many years (ending at 2021); ADD_YEAR=1 builds all
 # but the last year, then times the yearly refresh that adds it
@@ -32,6 +34,10 @@ CLIENTS := .clients
 CLIENT_PINS := tests/clients/requirements-duckdb-1.4.txt tests/clients/requirements-duckdb-1.5.txt \
 	tests/clients/package.json
 
+# spark: dbt-spark (session method) and pyspark in an environment of their own (pins in spark/requirements.txt)
+SPARK_VENV := .venv-spark
+SPARK_STAMP := $(SPARK_VENV)/.installed
+
 # superset: Apache Superset in its own environment, its metadata beside the warehouse (SUPERSET_* to change)
 SUPERSET_VENV := .superset-venv
 SUPERSET_STAMP := $(SUPERSET_VENV)/.installed
@@ -45,7 +51,7 @@ SUPERSET_CLI = $(BIN)/python -m deep_medicare.superset --venv $(SUPERSET_VENV) -
 
 .PHONY: build install warehouse-dir test lint lint-sql lint-python dbt-build pytest docs docs-serve report evaluate \
 	benchmark benchmark-national benchmark-clean mutation-check clients export clean \
-	superset superset-install superset-stop test-superset
+	superset superset-install superset-stop test-superset spark-install build-spark test-spark
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -136,6 +142,25 @@ superset-stop: $(STAMP)
 ## test-superset: start a scratch Superset, provision it, compare its charts with the marts, draw the dashboard
 test-superset: $(STAMP) $(SUPERSET_STAMP) warehouse-dir
 	$(BIN)/python -m pytest -m superset tests/python/test_superset.py
+
+## spark-install: dbt-spark 1.11 (session method) and pyspark 4.3 into .venv-spark (pinned in spark/requirements.txt)
+spark-install: $(SPARK_STAMP)
+
+$(SPARK_STAMP): spark/requirements.txt
+	rm -rf $(SPARK_VENV)
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SPARK_VENV)/bin/python -m pip install --quiet -r spark/requirements.txt
+	touch $@
+
+## build-spark: build on Apache Spark (after make spark-install): so far the seeds and their tests (README, "Running on Spark")
+build-spark: $(SPARK_STAMP) warehouse-dir
+	$(SPARK_VENV)/bin/dbt build --target spark --target-path target/spark \
+		--select "resource_type:seed" --indirect-selection cautious
+
+## test-spark: build on Spark, then compare every ported table with the DuckDB warehouse (after make build)
+test-spark: $(STAMP) build-spark
+	$(BIN)/python -m pytest -m spark tests/python/test_spark_equivalence.py
 
 ## benchmark: scoring time and peak memory for one million generated provider-years
 benchmark: $(STAMP)

@@ -1,0 +1,73 @@
+"""The Spark build against the DuckDB build of the same sample (`make test-spark`, after `make build`).
+
+The Spark target writes its tables as Parquet files (under $MEDICARE_SPARK_WAREHOUSE/tables/<schema>.db/),
+so DuckDB reads them back and compares them with the served warehouse: the same columns and the same rows.
+So far the Spark port covers the seeds (README, "Running on Spark"); each relation ported joins
+SPARK_RELATIONS.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.spark
+
+REPO = Path(__file__).resolve().parents[2]
+# What the Spark build must have written, from a fixed list (never from what it did write).
+SPARK_RELATIONS = (
+    "reference.entity_codes",
+    "reference.hcpcs_add_on_codes",
+    "reference.place_of_service_codes",
+    "reference.ruca_codes",
+    "reference.staging_rule_cases",
+    "reference.us_state_tiles",
+    "reference.us_states",
+)
+
+
+def spark_table_files(relation: str) -> str:
+    """The glob of a Spark table's Parquet files."""
+    schema, table = relation.split(".")
+    root = Path(os.environ.get("MEDICARE_SPARK_WAREHOUSE", REPO / "warehouse" / "spark"))
+    return str(root / "tables" / f"{schema}.db" / table / "*.parquet")
+
+
+@pytest.fixture(scope="module")
+def warehouses() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the served DuckDB warehouse attached read-only as `duck`."""
+    served = Path(os.environ.get("MEDICARE_DUCKDB_PATH", REPO / "warehouse" / "medicare.duckdb"))
+    if not served.exists():
+        pytest.fail(f"no DuckDB warehouse at {served}: run make build first")
+    connection = duckdb.connect()
+    connection.execute(f"attach '{served}' as duck (read_only)")
+    yield connection
+    connection.close()
+
+
+def columns(connection: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
+    """(name, type) of every column of a relation, in order."""
+    return [(row[0], row[1]) for row in connection.execute(f"describe select * from {relation}").fetchall()]
+
+
+@pytest.mark.parametrize("relation", SPARK_RELATIONS)
+def test_spark_table_has_the_duckdb_tables_columns_and_rows(
+    warehouses: duckdb.DuckDBPyConnection, relation: str
+) -> None:
+    files = spark_table_files(relation)
+    spark = f"read_parquet('{files}')"
+    duck = f"duck.{relation}"
+    duck_columns = columns(warehouses, duck)
+    assert [name for name, _ in columns(warehouses, spark)] == [name for name, _ in duck_columns]
+    # the Spark side in the DuckDB table's types, so that a type each engine spells its own way compares
+    typed = ", ".join(f'cast("{name}" as {kind}) as "{name}"' for name, kind in duck_columns)
+    [(duck_rows, spark_rows)] = warehouses.execute(
+        f"select (select count(*) from {duck}), (select count(*) from {spark})"
+    ).fetchall()
+    assert duck_rows == spark_rows > 0
+    only_duckdb = warehouses.execute(f"select * from {duck} except all select {typed} from {spark}")
+    only_spark = warehouses.execute(f"select {typed} from {spark} except all select * from {duck}")
+    assert (only_duckdb.fetchall(), only_spark.fetchall()) == ([], [])
