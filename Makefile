@@ -49,6 +49,14 @@ SUPERSET_CLI = $(BIN)/python -m deep_medicare.superset --venv $(SUPERSET_VENV) -
 	--state-dir "$(SUPERSET_DIR)" --warehouse "$(MEDICARE_DUCKDB_PATH)" --target target \
 	--host $(SUPERSET_HOST) --port $(SUPERSET_PORT) --admin-password "$$SUPERSET_ADMIN_PASSWORD"
 
+# A tool's own environment, made anew from its pins: $(call fresh_venv,FOLDER,REQUIREMENTS)
+define fresh_venv
+	rm -rf $(1)
+	$(PYTHON) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --upgrade pip
+	$(1)/bin/python -m pip install --quiet -r $(2)
+endef
+
 .PHONY: build install warehouse-dir test lint lint-sql lint-python dbt-build pytest docs docs-serve report evaluate \
 	benchmark benchmark-national benchmark-clean mutation-check clients export clean \
 	superset superset-install superset-stop test-superset spark-install build-spark test-spark
@@ -125,10 +133,7 @@ evaluate: $(STAMP)
 superset-install: $(SUPERSET_STAMP)
 
 $(SUPERSET_STAMP): superset/requirements.txt
-	rm -rf $(SUPERSET_VENV)
-	$(PYTHON) -m venv $(SUPERSET_VENV)
-	$(SUPERSET_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(SUPERSET_VENV)/bin/python -m pip install --quiet -r superset/requirements.txt
+	$(call fresh_venv,$(SUPERSET_VENV),$<)
 	touch $@
 
 ## superset: start Superset on http://$(SUPERSET_HOST):$(SUPERSET_PORT) with the marts, metrics and dashboard (after make build)
@@ -147,10 +152,7 @@ test-superset: $(STAMP) $(SUPERSET_STAMP) warehouse-dir
 spark-install: $(SPARK_STAMP)
 
 $(SPARK_STAMP): spark/requirements.txt
-	rm -rf $(SPARK_VENV)
-	$(PYTHON) -m venv $(SPARK_VENV)
-	$(SPARK_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(SPARK_VENV)/bin/python -m pip install --quiet -r spark/requirements.txt
+	$(call fresh_venv,$(SPARK_VENV),$<)
 	touch $@
 
 ## build-spark: build on Apache Spark (after make spark-install): so far the seeds and their tests (README, "Running on Spark")

@@ -8,25 +8,28 @@
     their messages, not this.
 -#}
 {% macro create_raw_files_view() -%}
-    {{- return(adapter.dispatch('create_raw_files_view', 'deep_medicare')()) -}}
-{%- endmacro %}
-
-{% macro duckdb__create_raw_files_view() -%}
     {%- if not execute -%}
         {{- return('') -}}
     {%- endif -%}
     {%- set pattern = physician_files() -%}
-    {%- if not pattern.startswith('/') -%}
+    {#- a relative path is the project's; a URI (s3a://, hdfs://) is left as it is -#}
+    {%- if not pattern.startswith('/') and '://' not in pattern -%}
         {%- set pattern = invocation_args_dict.get('project_dir', '.') ~ '/' ~ pattern -%}
     {%- endif -%}
-    {#- no file: the base model's own check fails the build with its message -#}
-    {%- if run_query('select count(*) from glob(' ~ sql_string(pattern) ~ ')').rows[0][0] == 0 -%}
-        {{- return('select 1 as no_raw_files') -}}
-    {%- endif -%}
-    create schema if not exists raw_files;
+    {%- set view_sql -%}
     create or replace view raw_files.physician_by_provider_and_service as
     select
         line,
         filename
     from {{ read_lines(pattern, 'latin-1') }}
+    {%- endset -%}
+    {{- return(adapter.dispatch('create_raw_files_view', 'deep_medicare')(pattern, view_sql)) -}}
+{%- endmacro %}
+
+{#- DuckDB: both statements in the hook's SQL; none when no file matches (the base model then fails with its message). -#}
+{% macro duckdb__create_raw_files_view(pattern, view_sql) -%}
+    {%- if run_query('select count(*) from glob(' ~ sql_string(pattern) ~ ')').rows[0][0] == 0 -%}
+        {{- return('select 1 as no_raw_files') -}}
+    {%- endif -%}
+    {{- return('create schema if not exists raw_files; ' ~ view_sql) -}}
 {%- endmacro %}

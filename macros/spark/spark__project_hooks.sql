@@ -7,20 +7,10 @@
     - Publishing: a Spark build writes its tables in place, in the Spark warehouse folder; there is no build
       file to publish.
 -#}
-{% macro spark__create_raw_files_view() -%}
-    {%- if not execute -%}
-        {{- return('') -}}
-    {%- endif -%}
-    {%- set pattern = physician_files() -%}
-    {%- if not pattern.startswith('/') and ':' not in pattern.split('/')[0] -%}
-        {%- set pattern = invocation_args_dict.get('project_dir', '.') ~ '/' ~ pattern -%}
-    {%- endif -%}
+{#- Spark runs one statement at a time: the schema first, then the view as the hook's SQL. -#}
+{% macro spark__create_raw_files_view(pattern, view_sql) -%}
     {%- do run_query('create schema if not exists raw_files') -%}
-    create or replace view raw_files.physician_by_provider_and_service as
-    select
-        line,
-        filename
-    from {{ read_lines(pattern, 'latin-1') }}
+    {{- return(view_sql) -}}
 {%- endmacro %}
 
 {% macro spark__create_year_loads_table() -%}
