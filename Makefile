@@ -155,10 +155,10 @@ $(SPARK_STAMP): spark/requirements.txt
 	$(call fresh_venv,$(SPARK_VENV),$<)
 	touch $@
 
-## build-spark: build on Apache Spark (after make spark-install): so far the seeds and their tests (README, "Running on Spark")
+## build-spark: build on Apache Spark (after make spark-install); so far the seeds and base_cms__physician_files, with their tests
 build-spark: $(SPARK_STAMP) warehouse-dir
 	$(SPARK_VENV)/bin/dbt build --target spark --target-path target/spark \
-		--select "resource_type:seed" --indirect-selection cautious
+		--select "resource_type:seed base_cms__physician_files" --indirect-selection cautious
 
 ## test-spark: build on Spark, then compare every ported table with the DuckDB warehouse (after make build)
 test-spark: $(STAMP) build-spark

@@ -76,7 +76,7 @@
 -#}
 {% macro physician_file_paths() -%}
     {%- set pattern = physician_files() -%}
-    {%- set found = run_query('select file from glob(' ~ sql_string(pattern) ~ ') order by file') -%}
+    {%- set found = run_query(file_glob_sql(pattern)) -%}
     {%- set paths = found.columns[0].values() | list -%}
     {%- if paths | length == 0 -%}
         {{- exceptions.raise_compiler_error(
@@ -85,4 +85,17 @@
         ) -}}
     {%- endif -%}
     {{- return(paths) -}}
+{%- endmacro %}
+
+{#-
+    A query of the paths matching a glob `pattern`, one column, in name order, each spelled as the pattern
+    spells it (a relative pattern gives relative paths): DuckDB's glob(); on Spark, the binary-file source
+    listing the files without reading them.
+-#}
+{% macro file_glob_sql(pattern) -%}
+    {{- return(adapter.dispatch('file_glob_sql', 'deep_medicare')(pattern)) -}}
+{%- endmacro %}
+
+{% macro default__file_glob_sql(pattern) -%}
+    select file from glob({{ sql_string(pattern) }}) order by file
 {%- endmacro %}
