@@ -155,14 +155,14 @@ $(SPARK_STAMP): spark/requirements.txt
 	$(call fresh_venv,$(SPARK_VENV),$<)
 	touch $@
 
-## build-spark: build on Apache Spark (after make spark-install); so far the seeds and base_cms__physician_files, with their tests
+## build-spark: build on Apache Spark (after make spark-install); so far the seeds and the staging models, with their tests
 build-spark: $(SPARK_STAMP) warehouse-dir
 	$(SPARK_VENV)/bin/dbt build --target spark --target-path target/spark \
-		--select "resource_type:seed base_cms__physician_files" --indirect-selection cautious
+		--select "resource_type:seed path:models/staging" --indirect-selection cautious
 
 ## test-spark: build on Spark, then compare every ported table with the DuckDB warehouse (after make build)
 test-spark: $(STAMP) build-spark
-	$(BIN)/python -m pytest -m spark tests/python/test_spark_equivalence.py
+	$(BIN)/python -m pytest -m spark tests/python/test_spark_equivalence.py tests/python/test_spark_staging_stray_quotes.py
 
 ## benchmark: scoring time and peak memory for one million generated provider-years
 benchmark: $(STAMP)

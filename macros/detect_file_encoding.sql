@@ -19,6 +19,11 @@
             "var physician_file_encoding is '" ~ setting ~ "': use auto, utf-8 or latin-1."
         ) -}}
     {%- endif -%}
+    {{- return(adapter.dispatch('detect_file_encoding', 'deep_medicare')(path)) -}}
+{%- endmacro %}
+
+{#- auto: ask the plugin, else probe the file in DuckDB -#}
+{% macro default__detect_file_encoding(path) -%}
     {#- the project's dbt-duckdb plugin finds it while hashing the file (deep_medicare.file_fingerprints),
         a read the yearly refresh makes anyway and caches; null for a compression it does not read -#}
     {%- set found = run_query('select deep_medicare_file_encoding(' ~ sql_string(path) ~ ')').rows[0][0] -%}

@@ -6,6 +6,10 @@
     (keep_file_order('off') in the last post-hook).
 -#}
 {% macro keep_file_order(state) -%}
+    {{- return(adapter.dispatch('keep_file_order', 'deep_medicare')(state)) -}}
+{%- endmacro %}
+
+{% macro default__keep_file_order(state) -%}
     {%- if state == 'on' -%}
         set session preserve_insertion_order = true
     {%- else -%}

@@ -10,6 +10,10 @@
     recover_swallowed_lines() after it stages a repaired copy of a file.
 -#}
 {% macro number_rows_in_file_order(model_relation) -%}
+    {{- return(adapter.dispatch('number_rows_in_file_order', 'deep_medicare')(model_relation)) -}}
+{%- endmacro %}
+
+{% macro default__number_rows_in_file_order(model_relation) -%}
     update {{ model_relation }} as staged_rows
     set source_row_number = staged_rows.rowid - file_starts.first_rowid + 1
     from (

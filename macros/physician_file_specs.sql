@@ -16,9 +16,8 @@
         {%- set data_year = data_year_from_file_name(path) -%}
         {%- set encoding = detect_file_encoding(path) -%}
         {#- the first line in file order: the session keeps it until the model's last post-hook -#}
-        {%- set first = run_query(
-            keep_file_order('on') ~ '; select line from ' ~ read_lines(path, encoding) ~ ' limit 1'
-        ) -%}
+        {%- do run_query(keep_file_order('on')) -%}
+        {%- set first = run_query('select line from ' ~ read_lines(path, encoding) ~ ' limit 1') -%}
         {%- if first.rows | length == 0 or first.rows[0][0] is none -%}
             {{- exceptions.raise_compiler_error(
                 "Raw file '" ~ path ~ "' is empty: expected a CMS header line first."

@@ -11,6 +11,10 @@
     rejects count (the last one); save_csv_reader_rejects() reads both tables.
 -#}
 {% macro recover_swallowed_lines(model_relation) -%}
+    {{- return(adapter.dispatch('recover_swallowed_lines', 'deep_medicare')(model_relation)) -}}
+{%- endmacro %}
+
+{% macro default__recover_swallowed_lines(model_relation) -%}
     {%- set rejects = csv_reject_tables() -%}
     {%- set create_tables -%}
         create or replace temp table deep_medicare_unterminated_quote_lines (

@@ -9,6 +9,10 @@
     each file its data year (the same rule as for its parsed rows).
 -#}
 {% macro save_csv_reader_rejects(model_relation) -%}
+    {{- return(adapter.dispatch('save_csv_reader_rejects', 'deep_medicare')(model_relation)) -}}
+{%- endmacro %}
+
+{% macro default__save_csv_reader_rejects(model_relation) -%}
     {%- set rejects = csv_reject_tables() -%}
     {%- set target_relation = api.Relation.create(
         database=model_relation.database,

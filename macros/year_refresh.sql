@@ -193,6 +193,10 @@
 
 {#- Last post-hook of an incremental model: record the raw files it is now built from. -#}
 {% macro record_year_loads() -%}
+    {{- return(adapter.dispatch('record_year_loads', 'deep_medicare')()) -}}
+{%- endmacro %}
+
+{% macro default__record_year_loads() -%}
     {#- an --empty build inserts no rows: its record would claim years the table lacks -#}
     {%- if not execute or invocation_args_dict.get('which') not in ('build', 'run') or invocation_args_dict.get('empty') -%}
         {{- return('select 1 as year_loads_not_recorded') -}}

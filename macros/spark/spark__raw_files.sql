@@ -1,14 +1,14 @@
 {#-
     read_lines() on Spark: the text source reads one whole line per row (decompressing .gz by its name), with
-    no quoting and no parsing. Blank lines come back as null, as on DuckDB; `filename` is the file's path,
-    without the `file:` scheme Spark puts before local paths. Spark's text source reads UTF-8 only:
-    `encoding` and `skip_undecodable` only matter to DuckDB's probe of a file's encoding.
+    no quoting and no parsing. Blank lines come back as null, as on DuckDB; `filename` is the file's path as
+    `path` spells it (spark_path_as_given). Spark's text source reads UTF-8 only: `encoding` and
+    `skip_undecodable` only matter to DuckDB's probe of a file's encoding.
 -#}
 {% macro spark__read_lines(path, encoding, skip_undecodable) -%}
     (
         select
             nullif(value, '') as line,
-            {{ spark_file_path('input_file_name()') }} as filename
+            {{ spark_path_as_given('input_file_name()', path) }} as filename
         from text.`{{ path }}`
     )
 {%- endmacro %}
@@ -19,21 +19,27 @@
 {%- endmacro %}
 
 {#-
+    The path of a file Spark read (a URI, in `expression`) spelled as the glob `pattern` that found it spells
+    paths, as DuckDB gives them: absolute for an absolute pattern or a URI, else relative to the working
+    directory (dbt runs from the project's).
+-#}
+{% macro spark_path_as_given(expression, pattern) -%}
+    {%- if pattern.startswith('/') or '://' in pattern -%}
+        {{ spark_file_path(expression) }}
+    {%- else -%}
+        substring(
+            {{ spark_file_path(expression) }},
+            length(reflect('java.lang.System', 'getProperty', 'user.dir')) + 2
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
     file_glob_sql() on Spark: the binary-file source lists the matching files without reading them (only
-    `path` is selected). Spark gives absolute URIs; a relative pattern gets relative paths back, as DuckDB's
-    glob gives them, by taking off the working directory (dbt runs from the project's).
+    `path` is selected), each path spelled as the pattern spells it (spark_path_as_given).
 -#}
 {% macro spark__file_glob_sql(pattern) -%}
-    {%- set absolute = pattern.startswith('/') or '://' in pattern -%}
-    select distinct
-        {%- if absolute %}
-        {{ spark_file_path('path') }} as file
-        {%- else %}
-        substring(
-            {{ spark_file_path('path') }},
-            length(reflect('java.lang.System', 'getProperty', 'user.dir')) + 2
-        ) as file
-        {%- endif %}
+    select distinct {{ spark_path_as_given('path', pattern) }} as file
     from binaryFile.`{{ pattern }}`
     order by file
 {%- endmacro %}

@@ -1,7 +1,7 @@
 -- depends_on: {{ ref('base_cms__provider_service_rows') }}
 {{
     config(
-        materialized='incremental',
+        materialized=year_refresh_materialization(),
         incremental_strategy='year_refresh',
         year_reach='same',
         on_schema_change='append_new_columns',
@@ -70,13 +70,13 @@ raw_lines_of_files_with_invalid_rows as (
     {%- for path in files_with_invalid_rows %}
         select
             {{ sql_string(path) }} as source_file,
-            row_number() over () as line_number,
+            {{ line_number_in_file() }} as line_number,
             line is null as is_blank
         from {{ read_lines(path) }}
         union all
     {%- endfor %}
     select
-        cast(null as varchar) as source_file,
+        cast(null as {{ dbt.type_string() }}) as source_file,
         cast(null as bigint) as line_number,
         cast(null as boolean) as is_blank
     where false
@@ -124,23 +124,23 @@ row_rejections as (
         ) as line_number,
         'invalid row' as rejection_stage,
         invalid_rows.row_rejection_reason as rejection_reason,
-        cast(null as varchar) as raw_line,
+        cast(null as {{ dbt.type_string() }}) as raw_line,
         -- the raw text of the row, for the analyst who checks it against the file
-        cast(to_json({
-            'npi': invalid_rows.npi,
-            'provider_last_org_name': invalid_rows.provider_last_org_name,
-            'provider_state': invalid_rows.provider_state,
-            'provider_type': invalid_rows.provider_type,
-            'hcpcs_code': invalid_rows.hcpcs_code,
-            'place_of_service': invalid_rows.place_of_service,
-            'total_beneficiaries': invalid_rows.raw_total_beneficiaries,
-            'total_services': invalid_rows.raw_total_services,
-            'total_beneficiary_day_services': invalid_rows.raw_total_beneficiary_day_services,
-            'avg_submitted_charge': invalid_rows.raw_avg_submitted_charge,
-            'avg_medicare_allowed_amount': invalid_rows.raw_avg_medicare_allowed_amount,
-            'avg_medicare_payment_amount': invalid_rows.raw_avg_medicare_payment_amount,
-            'avg_medicare_standardized_amount': invalid_rows.raw_avg_medicare_standardized_amount
-        }) as varchar) as raw_values
+        {{ json_text([
+            ['npi', 'invalid_rows.npi'],
+            ['provider_last_org_name', 'invalid_rows.provider_last_org_name'],
+            ['provider_state', 'invalid_rows.provider_state'],
+            ['provider_type', 'invalid_rows.provider_type'],
+            ['hcpcs_code', 'invalid_rows.hcpcs_code'],
+            ['place_of_service', 'invalid_rows.place_of_service'],
+            ['total_beneficiaries', 'invalid_rows.raw_total_beneficiaries'],
+            ['total_services', 'invalid_rows.raw_total_services'],
+            ['total_beneficiary_day_services', 'invalid_rows.raw_total_beneficiary_day_services'],
+            ['avg_submitted_charge', 'invalid_rows.raw_avg_submitted_charge'],
+            ['avg_medicare_allowed_amount', 'invalid_rows.raw_avg_medicare_allowed_amount'],
+            ['avg_medicare_payment_amount', 'invalid_rows.raw_avg_medicare_payment_amount'],
+            ['avg_medicare_standardized_amount', 'invalid_rows.raw_avg_medicare_standardized_amount'],
+        ]) }} as raw_values
     from invalid_rows
 ),
 
@@ -153,7 +153,7 @@ line_rejections as (
         'malformed line (' || lower(malformed_lines.error_types) || '): ' || malformed_lines.error_message
             as rejection_reason,
         malformed_lines.raw_line,
-        cast(null as varchar) as raw_values
+        cast(null as {{ dbt.type_string() }}) as raw_values
     from malformed_lines
 ),
 

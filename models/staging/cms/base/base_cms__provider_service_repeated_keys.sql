@@ -8,7 +8,7 @@
 -#}
 {{
     config(
-        materialized='incremental',
+        materialized=year_refresh_materialization(),
         incremental_strategy='year_refresh',
         year_reach='same',
         on_schema_change='append_new_columns',
