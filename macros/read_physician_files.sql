@@ -45,15 +45,19 @@
     {{ 'union all' if not loop.last }}
     {%- endfor %}
     {%- if specs | length == 0 %}
-    {#- parse time only: dbt renders models before any file is looked at #}
+    {{ no_physician_rows() }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- parse time only: dbt renders models before any file is looked at; no row, every column of a staged row -#}
+{% macro no_physician_rows() -%}
     select
-        cast(null as varchar) as source_file,
-        cast(null as integer) as data_year,
-        cast(null as varchar) as source_layout,
-        cast(null as bigint) as source_row_number,
+        cast(null as {{ dbt.type_string() }}) as source_file,
+        cast(null as {{ dbt.type_int() }}) as data_year,
+        cast(null as {{ dbt.type_string() }}) as source_layout,
+        cast(null as {{ dbt.type_bigint() }}) as source_row_number,
         {%- for column in cms_physician_layouts()['current']['columns'] %}
-        cast(null as varchar) as {{ column }}{{ ',' if not loop.last }}
+        cast(null as {{ dbt.type_string() }}) as {{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
     where false
-    {%- endif %}
 {%- endmacro %}

@@ -59,16 +59,7 @@
     {{ 'union all' if not loop.last }}
     {%- endfor %}
     {%- if specs | length == 0 %}
-    {#- parse time only: dbt renders models before any file is looked at #}
-    select
-        cast(null as string) as source_file,
-        cast(null as int) as data_year,
-        cast(null as string) as source_layout,
-        cast(null as bigint) as source_row_number,
-        {%- for column in cms_physician_layouts()['current']['columns'] %}
-        cast(null as string) as {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    where false
+    {{ no_physician_rows() }}
     {%- endif %}
 {%- endmacro %}
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -23,8 +22,8 @@ from test_staging_stray_quotes import (
     INVALID_LINE,
     STRAY_QUOTES,
     data_lines,
-    row_of_line,
-    row_values,
+    expected_staged,
+    staged_keys,
     write_files,
 )
 
@@ -110,33 +109,12 @@ def test_invalid_row_keeps_its_line_number_and_reason(spark_staging: Path) -> No
 
 
 def test_every_other_line_is_staged_once_with_its_own_values(spark_staging: Path) -> None:
-    rejected_lines = {*STRAY_QUOTES, INVALID_LINE}
-    expected = {
-        (
-            row_values(row)["Rndrng_NPI"],
-            row_values(row)["HCPCS_Cd"],
-            row_values(row)["Place_Of_Srvc"],
-            Decimal(row_values(row)["Tot_Srvcs"]),
-            Decimal(row_values(row)["Avg_Mdcr_Pymt_Amt"]),
-        )
-        for number, row in row_of_line().items()
-        if number not in rejected_lines
-    }
     staged = [
         row
         for row in spark_rows(spark_staging, "staging.base_cms__provider_service_rows", "source_row_number")
         if row["rejection_reason"] is None
     ]
-    assert len(staged) == len(expected) == 26
-    assert {
-        (
-            row["npi"],
-            row["hcpcs_code"],
-            row["place_of_service"],
-            row["total_services"],
-            row["avg_medicare_payment_amount"],
-        )
-        for row in staged
-    } == expected
+    assert len(staged) == len(expected_staged()) == 26
+    assert staged_keys(staged) == expected_staged()
     rejected = spark_rows(spark_staging, "staging.stg_cms__provider_services_rejected", "line_number")
     assert count_data_lines(spark_staging / "raw" / FILE_NAME) == len(staged) + len(rejected) == 30
