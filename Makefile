@@ -155,10 +155,10 @@ $(SPARK_STAMP): spark/requirements.txt
 	$(call fresh_venv,$(SPARK_VENV),$<)
 	touch $@
 
-## build-spark: build on Apache Spark (after make spark-install); so far the seeds and the staging models, with their tests
+## build-spark: build on Apache Spark (after make spark-install) what is ported so far (selectors.yml: spark_ported), with its tests
 build-spark: $(SPARK_STAMP) warehouse-dir
 	$(SPARK_VENV)/bin/dbt build --target spark --target-path target/spark \
-		--select "resource_type:seed path:models/staging" --indirect-selection cautious
+		--selector spark_ported --indirect-selection cautious
 
 ## test-spark: build on Spark, then compare every ported table with the DuckDB warehouse (after make build)
 test-spark: $(STAMP) build-spark

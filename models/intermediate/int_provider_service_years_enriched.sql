@@ -43,14 +43,17 @@ final as (
         provider_services.avg_medicare_standardized_amount,
         -- CMS publishes per-service averages; a total is the average times the services, kept in decimal
         -- and never rounded so every sum reconciles to the raw data to the cent
-        provider_services.avg_submitted_charge * provider_services.total_services as total_submitted_charge_amount,
-        provider_services.avg_medicare_allowed_amount * provider_services.total_services as total_allowed_amount,
-        provider_services.avg_medicare_payment_amount * provider_services.total_services as total_medicare_payment,
-        provider_services.avg_medicare_standardized_amount
-        * provider_services.total_services as total_standardized_payment,
+        {{ money_total('provider_services.avg_submitted_charge', 'provider_services.total_services') }}
+            as total_submitted_charge_amount,
+        {{ money_total('provider_services.avg_medicare_allowed_amount', 'provider_services.total_services') }}
+            as total_allowed_amount,
+        {{ money_total('provider_services.avg_medicare_payment_amount', 'provider_services.total_services') }}
+            as total_medicare_payment,
+        {{ money_total('provider_services.avg_medicare_standardized_amount', 'provider_services.total_services') }}
+            as total_standardized_payment,
         -- the five per-row rates the peer benchmarks compare, as doubles
-        cast(provider_services.avg_medicare_payment_amount as double precision) as payment_per_service,
-        cast(provider_services.avg_medicare_allowed_amount as double precision) as allowed_per_service,
+        cast(provider_services.avg_medicare_payment_amount as double) as payment_per_service,
+        cast(provider_services.avg_medicare_allowed_amount as double) as allowed_per_service,
         {{ safe_divide('provider_services.total_services', 'provider_services.total_beneficiaries') }}
             as services_per_beneficiary,
         {{ safe_divide('provider_services.total_beneficiary_day_services', 'provider_services.total_beneficiaries') }}

@@ -37,32 +37,32 @@ deciding_rows as (
     select
         npi,
         data_year,
-        arg_min(
-            struct_pack(
-                provider_last_org_name := provider_last_org_name,
-                provider_first_name := provider_first_name,
-                provider_middle_initial := provider_middle_initial,
-                provider_credentials := provider_credentials,
-                provider_gender := provider_gender,
-                provider_entity_code := provider_entity_code,
-                provider_street_1 := provider_street_1,
-                provider_street_2 := provider_street_2,
-                provider_city := provider_city,
-                provider_state := provider_state,
-                provider_state_fips := provider_state_fips,
-                provider_zip5 := provider_zip5,
-                provider_ruca := provider_ruca,
-                provider_ruca_description := provider_ruca_description,
-                provider_country := provider_country,
-                provider_type := provider_type,
-                medicare_participation_indicator := medicare_participation_indicator
-            ),
-            struct_pack(
-                services_descending := -total_services,
-                hcpcs_code := hcpcs_code,
-                place_of_service := place_of_service
-            )
-        ) as attributes
+        {{ arg_min_struct(
+            [
+                ['provider_last_org_name', 'provider_last_org_name'],
+                ['provider_first_name', 'provider_first_name'],
+                ['provider_middle_initial', 'provider_middle_initial'],
+                ['provider_credentials', 'provider_credentials'],
+                ['provider_gender', 'provider_gender'],
+                ['provider_entity_code', 'provider_entity_code'],
+                ['provider_street_1', 'provider_street_1'],
+                ['provider_street_2', 'provider_street_2'],
+                ['provider_city', 'provider_city'],
+                ['provider_state', 'provider_state'],
+                ['provider_state_fips', 'provider_state_fips'],
+                ['provider_zip5', 'provider_zip5'],
+                ['provider_ruca', 'provider_ruca'],
+                ['provider_ruca_description', 'provider_ruca_description'],
+                ['provider_country', 'provider_country'],
+                ['provider_type', 'provider_type'],
+                ['medicare_participation_indicator', 'medicare_participation_indicator']
+            ],
+            [
+                ['services_descending', '-total_services'],
+                ['hcpcs_code', 'hcpcs_code'],
+                ['place_of_service', 'place_of_service']
+            ]
+        ) }} as attributes
     from provider_services
     group by npi, data_year
 ),
@@ -72,7 +72,7 @@ provider_years as (
         npi,
         data_year,
         -- a struct's unnest is one column per field, each named after its field
-        unnest(attributes) -- noqa: AL03
+        {{ struct_fields('attributes') }} -- noqa: AL03
     from deciding_rows
 ),
 

@@ -32,6 +32,12 @@ SPARK_RELATIONS = (
     "staging.base_cms__provider_service_malformed_lines",
     "staging.base_cms__provider_service_repeated_keys",
     "staging.stg_cms__provider_services_rejected",
+    "intermediate.int_provider_year_attributes",
+    "intermediate.int_provider_service_years_enriched",
+    "intermediate.int_provider_year_totals",
+    "intermediate.int_service_cost_years",
+    "marts.dim_provider",
+    "marts.dim_service",
 )
 # Relations the sample leaves empty on both engines (it has no malformed line, no repeated key and no
 # rejected row); every other has rows.
