@@ -32,14 +32,17 @@ totals as (
         case
             when count(total_standardized_payment) = count(*) then sum(total_standardized_payment)
         end as total_standardized_payment,
-        sum(total_services) as total_services,
+        -- services summed as DECIMAL(38, 3) on every engine (Spark widens a sum by 10 digits only)
+        cast(sum(total_services) as decimal(38, 3)) as total_services,
         cast(sum(total_beneficiary_day_services) as bigint) as total_beneficiary_day_services,
         -- the same beneficiaries appear under several codes, so their sum would overcount them;
         -- the largest code count is the closest published lower bound
         max(total_beneficiaries) as beneficiaries,
         count(distinct hcpcs_code) as distinct_hcpcs_count,
-        sum(case when place_of_service = 'F' then total_services else 0 end) as facility_services,
-        sum(case when place_of_service = 'O' then total_services else 0 end) as office_services,
+        cast(sum(case when place_of_service = 'F' then total_services else 0 end) as decimal(38, 3))
+            as facility_services,
+        cast(sum(case when place_of_service = 'O' then total_services else 0 end) as decimal(38, 3))
+            as office_services,
         sum(case when place_of_service = 'F' then total_medicare_payment else 0 end) as facility_medicare_payment,
         sum(case when place_of_service = 'O' then total_medicare_payment else 0 end) as office_medicare_payment
     from provider_services

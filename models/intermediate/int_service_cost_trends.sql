@@ -32,10 +32,11 @@ with_history as (
         min(data_year) over trend_series as base_data_year,
         first_value(payment_per_service) over trend_series as base_payment_per_service
     from rates
+    -- no frame clause: Spark takes none on lag, and with one row per year of a series the default frame
+    -- (every earlier year through this one) is the same for min and first_value
     window trend_series as (
         partition by breakdown, breakdown_value, hcpcs_code
         order by data_year
-        rows between unbounded preceding and current row
     )
 ),
 

@@ -40,7 +40,8 @@ yearly_totals as (
         hcpcs_code,
         data_year,
         count(distinct npi) as provider_count,
-        sum(total_services) as total_services,
+        -- DECIMAL(38, 3) on every engine (Spark widens a sum by 10 digits only)
+        cast(sum(total_services) as decimal(38, 3)) as total_services,
         sum(total_submitted_charge_amount) as total_submitted_charge_amount,
         sum(total_allowed_amount) as total_allowed_amount,
         sum(total_medicare_payment) as total_medicare_payment

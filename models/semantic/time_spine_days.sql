@@ -19,13 +19,7 @@ loaded_years as (
 
 days as (
     select cast(spine.day_start as date) as date_day
-    from loaded_years
-    cross join
-        range(
-            make_date(loaded_years.first_data_year, 1, 1),
-            make_date(loaded_years.last_data_year + 1, 1, 1),
-            interval 1 day
-        ) as spine (day_start)
+    from {{ days_between_years('loaded_years', 'loaded_years.first_data_year', 'loaded_years.last_data_year') }}
 ),
 
 final as (

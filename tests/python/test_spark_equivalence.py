@@ -38,6 +38,14 @@ SPARK_RELATIONS = (
     "intermediate.int_service_cost_years",
     "marts.dim_provider",
     "marts.dim_service",
+    "intermediate.int_service_cost_trends",
+    "marts.fct_provider_service_year",
+    "marts.provider_year_summary",
+    "marts.region_year_summary",
+    "marts.cost_trends",
+    "marts.cost_trends_by_place_of_service",
+    "marts.cost_trends_by_specialty",
+    "marts.time_spine_days",
 )
 # Relations the sample leaves empty on both engines (it has no malformed line, no repeated key and no
 # rejected row); every other has rows.
@@ -45,6 +53,16 @@ EMPTY_ON_THE_SAMPLE = {
     "staging.base_cms__provider_service_malformed_lines",
     "staging.base_cms__provider_service_repeated_keys",
     "staging.stg_cms__provider_services_rejected",
+}
+# Relations with a rate each engine computes with its own power function (the compound annual growth rate):
+# there, the DOUBLE columns agree within RELATIVE_TOLERANCE row by row (joined on the grain, listed here),
+# and every other column exactly. Elsewhere every double agrees to the bit.
+RELATIVE_TOLERANCE = 1e-9
+GRAIN_OF_TOLERANT = {
+    "intermediate.int_service_cost_trends": ("breakdown", "breakdown_value", "hcpcs_code", "data_year"),
+    "marts.cost_trends": ("hcpcs_code", "data_year"),
+    "marts.cost_trends_by_place_of_service": ("hcpcs_code", "place_of_service", "data_year"),
+    "marts.cost_trends_by_specialty": ("hcpcs_code", "provider_type", "data_year"),
 }
 # Columns compared through an expression on both sides: Spark lists a file's modification time to the
 # millisecond, DuckDB to the microsecond.
@@ -87,8 +105,12 @@ def test_spark_table_has_the_duckdb_tables_columns_and_rows(
     duck_columns = columns(warehouses, duck)
     assert [name for name, _ in columns(warehouses, spark)] == [name for name, _ in duck_columns]
     # the Spark side in the DuckDB table's types, so that a type each engine spells its own way compares
-    duck_select, spark_select = [], []
+    grain = GRAIN_OF_TOLERANT.get(relation)
+    duck_select, spark_select, doubles = [], [], []
     for name, kind in duck_columns:
+        if grain is not None and kind == "DOUBLE":
+            doubles.append(name)
+            continue
         compared = COMPARED_AS.get((relation, name), "{column}")
         duck_select.append(compared.format(column=f'"{name}"') + f' as "{name}"')
         spark_select.append(compared.format(column=f'cast("{name}" as {kind})') + f' as "{name}"')
@@ -102,3 +124,30 @@ def test_spark_table_has_the_duckdb_tables_columns_and_rows(
     only_duckdb = warehouses.execute(f"{duck_rows_sql} except all {spark_rows_sql}")
     only_spark = warehouses.execute(f"{spark_rows_sql} except all {duck_rows_sql}")
     assert (only_duckdb.fetchall(), only_spark.fetchall()) == ([], [])
+    if doubles:
+        assert_doubles_agree(warehouses, duck, spark, grain, doubles)
+
+
+def assert_doubles_agree(
+    connection: duckdb.DuckDBPyConnection, duck: str, spark: str, grain: tuple[str, ...], doubles: list[str]
+) -> None:
+    """Each DOUBLE column of the two relations, row by row on the grain: both null, or within tolerance."""
+    on = " and ".join(f'd."{key}" = s."{key}"' for key in grain)
+    for name in doubles:
+        [(joined, differing)] = connection.execute(
+            f"""
+            select
+                count(*),
+                count(*) filter (
+                    where (d."{name}" is null) != (s."{name}" is null)
+                    or abs(d."{name}" - s."{name}")
+                    > {RELATIVE_TOLERANCE} * greatest(abs(d."{name}"), abs(s."{name}"), 1e-300)
+                )
+            from {duck} as d
+            inner join {spark} as s on {on}
+            """
+        ).fetchall()
+        assert differing == 0, (
+            f"{name}: {differing} of {joined} rows differ by more than {RELATIVE_TOLERANCE}"
+        )
+        assert joined > 0
