@@ -66,7 +66,9 @@ ranks as (
         {%- for level in levels %}
             {%- for metric in metrics %}
                 cast(
-                    rank() over (partition by data_year, {{ level }}_group_id order by {{ metric }}) as integer
+                    rank() over (
+                        partition by data_year, {{ level }}_group_id order by {{ metric }} nulls last
+                    ) as integer
                 ) as {{ metric }}_{{ level }}_rank{{ ',' if not loop.last }}
             {%- endfor %}{{ ',' if not loop.last }}
         {%- endfor %}
@@ -109,7 +111,8 @@ final as (
                 median({{ metric }}) over (
                     partition by data_year, {{ level }}_group_id
                 ) as {{ metric }}_{{ level }}_median,
-                mad({{ metric }}) over (partition by data_year, {{ level }}_group_id) as {{ metric }}_{{ level }}_mad,
+                {{ window_mad(metric, 'data_year, ' ~ level ~ '_group_id', metric ~ '_' ~ level ~ '_median') }}
+                    as {{ metric }}_{{ level }}_mad,
                 case
                     when {{ metric }} is not null
                         then coalesce(
@@ -120,7 +123,7 @@ final as (
                 end as {{ metric }}_{{ level }}_percentile{{ ',' if not loop.last }}
             {%- endfor %}{{ ',' if not loop.last }}
         {%- endfor %}
-    from ranked
+    from {{ peer_medians('ranked') }}
 )
 -- noqa: enable=LT02
 

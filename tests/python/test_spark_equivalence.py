@@ -46,6 +46,7 @@ SPARK_RELATIONS = (
     "marts.cost_trends_by_place_of_service",
     "marts.cost_trends_by_specialty",
     "marts.time_spine_days",
+    "marts.provider_peer_benchmarks",
 )
 # Relations the sample leaves empty on both engines (it has no malformed line, no repeated key and no
 # rejected row); every other has rows.
