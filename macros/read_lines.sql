@@ -22,3 +22,18 @@
         filename = true
     )
 {%- endmacro %}
+
+{#- The number of each line of a file read by read_lines(), in file order (1 = the first line). -#}
+{% macro line_number_in_file() -%}
+    {{- return(adapter.dispatch('line_number_in_file', 'deep_medicare')()) -}}
+{%- endmacro %}
+
+{#- DuckDB: the scan's own order, kept by the model's keep_file_order('on') -#}
+{% macro default__line_number_in_file() -%}
+    row_number() over ()
+{%- endmacro %}
+
+{#- Spark: monotonically_increasing_id() grows with the position in the file, split by split -#}
+{% macro spark__line_number_in_file() -%}
+    row_number() over (order by monotonically_increasing_id())
+{%- endmacro %}

@@ -33,13 +33,8 @@
     from (
         select
             value as line,
-            row_number() over (order by line_id) as line_number
-        from (
-            select
-                value,
-                monotonically_increasing_id() as line_id
-            from text.`{{ spec.read_path }}`
-        ) as lines
+            {{ line_number_in_file() }} as line_number
+        from text.`{{ spec.read_path }}`
     ) as numbered
     where line_number > 1 and line != ''
 {%- endmacro %}

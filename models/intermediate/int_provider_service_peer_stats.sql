@@ -108,11 +108,10 @@ final as (
         {%- for level in levels %}
             count(*) over (partition by data_year, {{ level }}_group_id) as {{ level }}_group_size,
             {%- for metric in metrics %}
-                median({{ metric }}) over (
-                    partition by data_year, {{ level }}_group_id
-                ) as {{ metric }}_{{ level }}_median,
-                {{ window_mad(metric, 'data_year, ' ~ level ~ '_group_id', metric ~ '_' ~ level ~ '_median') }}
-                    as {{ metric }}_{{ level }}_mad,
+                {%- set partition = 'data_year, ' ~ level ~ '_group_id' %}
+                {%- set median_column = metric ~ '_' ~ level ~ '_median' %}
+                {{ window_median(metric, partition, median_column) }} as {{ median_column }},
+                {{ window_mad(metric, partition, median_column) }} as {{ metric }}_{{ level }}_mad,
                 case
                     when {{ metric }} is not null
                         then coalesce(
