@@ -151,16 +151,19 @@ test-superset: $(STAMP) $(SUPERSET_STAMP) warehouse-dir
 ## spark-install: dbt-spark 1.11 (session method) and pyspark 4.3 into .venv-spark (pinned in spark/requirements.txt)
 spark-install: $(SPARK_STAMP)
 
-$(SPARK_STAMP): spark/requirements.txt
+$(SPARK_STAMP): spark/requirements.txt pyproject.toml
 	$(call fresh_venv,$(SPARK_VENV),$<)
+	$(SPARK_VENV)/bin/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-## build-spark: build on Apache Spark (after make spark-install) what is ported so far (selectors.yml: spark_ported), with its tests
+## build-spark: build and test the whole project on Apache Spark (after make spark-install), the anomaly scores included
 build-spark: $(SPARK_STAMP) warehouse-dir
-	$(SPARK_VENV)/bin/dbt build --target spark --target-path target/spark \
-		--selector spark_ported --indirect-selection cautious
+	$(SPARK_VENV)/bin/dbt build --target spark --target-path target/spark
+	$(SPARK_VENV)/bin/python -m deep_medicare.spark_scores
+	$(SPARK_VENV)/bin/dbt test --target spark --target-path target/spark \
+		--select provider_anomaly_scores --vars '{spark_scores_written: true}'
 
-## test-spark: build on Spark, then compare every ported table with the DuckDB warehouse (after make build)
+## test-spark: build on Spark, then compare every table with the DuckDB warehouse (after make build)
 test-spark: $(STAMP) build-spark
 	$(BIN)/python -m pytest -m spark tests/python/test_spark_equivalence.py tests/python/test_spark_staging_stray_quotes.py
 

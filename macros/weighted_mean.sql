@@ -6,8 +6,8 @@
 -#}
 {% macro weighted_mean(value, weight) -%}
     coalesce(
-        sum(case when isfinite({{ value }}) and {{ weight }} > 0 then {{ value }} * {{ weight }} end)
-        / nullif(sum(case when isfinite({{ value }}) and {{ weight }} > 0 then {{ weight }} end), 0),
-        avg(case when isfinite({{ value }}) then {{ value }} end)
+        sum(case when {{ is_finite(value) }} and {{ weight }} > 0 then {{ value }} * {{ weight }} end)
+        / nullif(sum(case when {{ is_finite(value) }} and {{ weight }} > 0 then {{ weight }} end), 0),
+        avg(case when {{ is_finite(value) }} then {{ value }} end)
     )
 {%- endmacro %}

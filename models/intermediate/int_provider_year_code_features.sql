@@ -38,6 +38,22 @@
 {%- set mad_to_sigma = anomaly_constant('mad_to_sigma') %}
 {%- set mean_ad_to_sigma = anomaly_constant('mean_ad_to_sigma') %}
 {%- set min_relative_spread = anomaly_constant('min_relative_spread') %}
+{#- What the code mix reports of its top family (an arg_min_struct over the families). #}
+{%- set family_context = [
+    ('base_hcpcs_code', 'base_hcpcs_code'),
+    ('share', 'add_on_share'),
+    ('peer_median', 'peer_median'),
+    ('peer_scope', 'peer_scope'),
+] %}
+{#- Its keys: the most extreme z in one direction first (a missing z last), ties to the lowest base code. #}
+{%- set highest_first = [
+    ('z_order', "coalesce(-z, cast('infinity' as double))"),
+    ('base_hcpcs_code', 'base_hcpcs_code'),
+] %}
+{%- set lowest_first = [
+    ('z_order', "coalesce(z, cast('infinity' as double))"),
+    ('base_hcpcs_code', 'base_hcpcs_code'),
+] %}
 
 {{
     config(
@@ -52,7 +68,7 @@
 with
 
 -- Code-level CTEs read more than once are recomputed, not materialized: a scan is cheaper than a copy.
-benchmarks as not materialized (
+benchmarks as {{ not_materialized() }} (
     select * from {{ ref('provider_peer_benchmarks') }}
     {{ where_refresh_years(years, back=1) }}
 ),
@@ -70,7 +86,7 @@ peer_levels as (
 -- NaN counts as missing, as in the marts; a missing fallback flag counts as false. The log ratio keeps an
 -- infinite ratio (it counts in the code's spread); finite_log_ratio, which picks the top code, does not.
 -- services_order sorts the most services first and a missing count last.
-code_rows as not materialized (
+code_rows as {{ not_materialized() }} (
     select
         npi,
         data_year,
@@ -85,7 +101,7 @@ code_rows as not materialized (
                 when not isnan({{ prefix }}_ratio) then ln(greatest({{ prefix }}_ratio, {{ log_floor }}))
             end as {{ prefix }}_log_ratio,
             case
-                when isfinite({{ prefix }}_ratio) then ln(greatest({{ prefix }}_ratio, {{ log_floor }}))
+                when {{ is_finite(prefix ~ '_ratio') }} then ln(greatest({{ prefix }}_ratio, {{ log_floor }}))
             end as {{ prefix }}_finite_log_ratio,
             case
                 when coalesce(is_peer_fallback, false) then 'all'
@@ -152,17 +168,7 @@ middle_log_ratios as (
         group_id,
         abs_log_ratio
     from abs_log_ratios
-    window
-        sorted_group as (
-            partition by
-                metric_number,
-                group_id
-            order by abs_log_ratio
-            rows between unbounded preceding and unbounded following
-        )
-    qualify
-        row_number() over sorted_group
-        in ((count(*) over sorted_group + 1) // 2, count(*) over sorted_group // 2 + 1)
+    {{ keep_middle_rows('metric_number, group_id', 'abs_log_ratio') }}
 ),
 
 -- Per code, place and year, the median |log ratio| of all providers (the mean of the middle values): the
@@ -219,7 +225,7 @@ clipped_codes as (
     select
         {%- for metric, group in rolled_up_metrics %}
             {%- set prefix = metric ~ '_' ~ group %}
-            case when isfinite({{ prefix }}_ratio) then {{ prefix }}_ratio end as {{ prefix }}_finite_ratio,
+            case when {{ is_finite(prefix ~ '_ratio') }} then {{ prefix }}_ratio end as {{ prefix }}_finite_ratio,
             {{ prefix }}_finite_log_ratio,
             case
                 when {{ prefix }}_unclipped_z is null or {{ prefix }}_z_bound is null
@@ -294,10 +300,10 @@ peer_metric_top_codes as (
         {%- for metric, group in rolled_up_metrics %}
             {%- set prefix = metric ~ '_' ~ group %}
             min(tie_break_rank) filter (where {{ prefix }}_is_extreme) % {{ 2 ** 32 }} as {{ prefix }}_top_group_id,
-            arg_min_null(
-                case when isfinite({{ prefix }}_ratio) then {{ prefix }}_ratio end, tie_break_rank
-            ) filter (where {{ prefix }}_is_extreme) as {{ prefix }}_top_ratio,
-            arg_min({{ prefix }}_scope, tie_break_rank) filter (where {{ prefix }}_is_extreme)
+            {{ arg_min_keeping_nulls(
+                'case when ' ~ is_finite(prefix ~ '_ratio') ~ ' then ' ~ prefix ~ '_ratio end', 'tie_break_rank'
+            ) }} filter (where {{ prefix }}_is_extreme) as {{ prefix }}_top_ratio,
+            {{ arg_min_keeping_nulls(prefix ~ '_scope', 'tie_break_rank') }} filter (where {{ prefix }}_is_extreme)
                 as {{ prefix }}_top_peer_scope,
         {%- endfor %}
         npi,
@@ -405,17 +411,12 @@ family_peer_z as (
             when mad_scale > 0 then (add_on_share - peer_median) / mad_scale
             when mean_ad_scale > 0 then (add_on_share - peer_median) / mean_ad_scale
             when mean_ad_scale = 0 then 0.0
-        end as z,
-        {
-            'base_hcpcs_code': base_hcpcs_code,
-            'share': add_on_share,
-            'peer_median': peer_median,
-            'peer_scope': case when is_peer_fallback then 'all' else 'specialty' end
-        } as family_context
+        end as z
     from family_peer_spreads
 ),
 
--- Few rows (families of the seed's codes only), so the top family is an arg_min over a struct key.
+-- Few rows (families of the seed's codes only), so the top family is an arg_min over a struct key: the most
+-- extreme z in each direction, ties to the lowest base code.
 code_mix_roll_ups as (
     select
         npi,
@@ -423,8 +424,8 @@ code_mix_roll_ups as (
         sum(add_on_services) / sum(family_services) as add_on_share,
         {{ weighted_mean('peer_median', 'family_services') }} as add_on_share_peer_median,
         {{ weighted_mean('z', 'family_services') }} as add_on_share_peer_robust_z,
-        arg_min(family_context, (coalesce(-z, cast('infinity' as double)), base_hcpcs_code)) as highest_family,
-        arg_min(family_context, (coalesce(z, cast('infinity' as double)), base_hcpcs_code)) as lowest_family
+        {{ arg_min_struct(family_context, highest_first) }} as highest_family,
+        {{ arg_min_struct(family_context, lowest_first) }} as lowest_family
     from family_peer_z
     group by
         npi,
@@ -458,10 +459,11 @@ final as (
         code_mix_tops.add_on_share,
         code_mix_tops.add_on_share_peer_median,
         code_mix_tops.add_on_share_peer_robust_z,
-        struct_extract(code_mix_tops.top_family, 'base_hcpcs_code') as add_on_top_base_hcpcs_code,
-        struct_extract(code_mix_tops.top_family, 'share') as add_on_top_share,
-        struct_extract(code_mix_tops.top_family, 'peer_median') as add_on_top_peer_median,
-        struct_extract(code_mix_tops.top_family, 'peer_scope') as add_on_top_peer_scope
+        -- the top family's fields (table.column.field, which the linter reads as schema.table.column)
+        code_mix_tops.top_family.base_hcpcs_code as add_on_top_base_hcpcs_code, -- noqa: RF01
+        code_mix_tops.top_family.share as add_on_top_share, -- noqa: RF01
+        code_mix_tops.top_family.peer_median as add_on_top_peer_median, -- noqa: RF01
+        code_mix_tops.top_family.peer_scope as add_on_top_peer_scope -- noqa: RF01
     from peer_metric_roll_ups
     inner join peer_metric_top_codes
         on

@@ -71,19 +71,19 @@ code_rows as (
         case
             when
                 benchmarks.payment_per_service_state_peer_ratio > 0
-                and isfinite(benchmarks.payment_per_service_state_peer_ratio)
+                and {{ is_finite('benchmarks.payment_per_service_state_peer_ratio') }}
                 then ln(greatest(benchmarks.payment_per_service_state_peer_ratio, {{ log_floor }}))
         end as payment_per_service_log_ratio,
         case
             when
                 benchmarks.services_per_beneficiary_peer_ratio > 0
-                and isfinite(benchmarks.services_per_beneficiary_peer_ratio)
+                and {{ is_finite('benchmarks.services_per_beneficiary_peer_ratio') }}
                 then ln(greatest(benchmarks.services_per_beneficiary_peer_ratio, {{ log_floor }}))
         end as services_per_beneficiary_log_ratio,
         case
             when
                 benchmarks.beneficiary_day_services_per_beneficiary_peer_ratio > 0
-                and isfinite(benchmarks.beneficiary_day_services_per_beneficiary_peer_ratio)
+                and {{ is_finite('benchmarks.beneficiary_day_services_per_beneficiary_peer_ratio') }}
                 then ln(greatest(benchmarks.beneficiary_day_services_per_beneficiary_peer_ratio, {{ log_floor }}))
         end as beneficiary_day_services_per_beneficiary_log_ratio
     from benchmarks

@@ -20,11 +20,13 @@ provider_year_states as (
     select
         npi,
         data_year,
-        first(provider_state order by total_services desc, hcpcs_code asc, place_of_service asc) as provider_state
+        provider_state
     from provider_services
-    group by
-        npi,
-        data_year
+    qualify
+        row_number() over (
+            partition by npi, data_year
+            order by total_services desc nulls last, hcpcs_code asc, place_of_service asc
+        ) = 1
 ),
 
 staging_states as (

@@ -1,9 +1,9 @@
 """The Spark build against the DuckDB build of the same sample (`make test-spark`, after `make build`).
 
 The Spark target writes its tables as Parquet files (under $MEDICARE_SPARK_WAREHOUSE/tables/<schema>.db/),
-so DuckDB reads them back and compares them with the served warehouse: the same columns and the same rows.
-So far the Spark port covers the seeds and the raw files' manifest (README, "Running on Spark"); each
-relation ported joins SPARK_RELATIONS.
+so DuckDB reads them back and compares them with the served warehouse: the same columns and the same rows,
+for every table of the project, the anomaly scores included (written on Spark by
+`python -m deep_medicare.spark_scores`; README, "Running on Spark").
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ SPARK_RELATIONS = (
     "marts.cost_trends_by_specialty",
     "marts.time_spine_days",
     "marts.provider_peer_benchmarks",
+    "intermediate.int_provider_year_code_features",
+    "intermediate.int_provider_year_evidence",
+    "marts.provider_anomaly_scores",
 )
 # Relations the sample leaves empty on both engines (it has no malformed line, no repeated key and no
 # rejected row); every other has rows.
@@ -55,15 +58,22 @@ EMPTY_ON_THE_SAMPLE = {
     "staging.base_cms__provider_service_repeated_keys",
     "staging.stg_cms__provider_services_rejected",
 }
-# Relations with a rate each engine computes with its own power function (the compound annual growth rate):
-# there, the DOUBLE columns agree within RELATIVE_TOLERANCE row by row (joined on the grain, listed here),
-# and every other column exactly. Elsewhere every double agrees to the bit.
+# Relations whose doubles the two engines may round differently in the last bits: the compound annual growth
+# rate, which each engine computes with its own power function, and the anomaly features and scores, whose
+# provider-year roll-ups sum doubles in each engine's own order (they differ by up to 2e-10 relative on the
+# sample). There the DOUBLE columns agree within RELATIVE_TOLERANCE row by row (joined on the grain, listed
+# here), and every other column exactly: the scores' ranks, flags, evidence families and reasons included.
+# Elsewhere every double agrees to the bit.
 RELATIVE_TOLERANCE = 1e-9
+PROVIDER_YEAR = ("npi", "data_year")
 GRAIN_OF_TOLERANT = {
     "intermediate.int_service_cost_trends": ("breakdown", "breakdown_value", "hcpcs_code", "data_year"),
     "marts.cost_trends": ("hcpcs_code", "data_year"),
     "marts.cost_trends_by_place_of_service": ("hcpcs_code", "place_of_service", "data_year"),
     "marts.cost_trends_by_specialty": ("hcpcs_code", "provider_type", "data_year"),
+    "intermediate.int_provider_year_code_features": PROVIDER_YEAR,
+    "intermediate.int_provider_year_evidence": PROVIDER_YEAR,
+    "marts.provider_anomaly_scores": PROVIDER_YEAR,
 }
 # Columns compared through an expression on both sides: Spark lists a file's modification time to the
 # millisecond, DuckDB to the microsecond.
