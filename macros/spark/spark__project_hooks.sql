@@ -5,7 +5,7 @@
     - The record of what each yearly-refreshed model was built from: not on Spark, where every model is
       rebuilt whole (README, "Running on Spark").
     - Publishing: a Spark build writes its tables in place, in the Spark warehouse folder; there is no build
-      file to publish.
+      file to publish. It reminds what writes the anomaly scores instead.
 -#}
 {#- Spark runs one statement at a time: the schema first, then the view as the hook's SQL. -#}
 {% macro spark__create_raw_files_view(pattern, view_sql) -%}
@@ -17,6 +17,22 @@
     {{- return('') -}}
 {%- endmacro %}
 
+{#-
+    No build file either; but the anomaly scores are no dbt node on Spark (dbt-spark's session method runs no
+    Python models), so once a run has built the relations they read, it says what writes them.
+-#}
 {% macro spark__publish_warehouse(results) -%}
+    {%- set evidence_built = results
+        | selectattr('node.name', 'equalto', 'int_provider_year_evidence')
+        | selectattr('status', 'equalto', 'success')
+        | list -%}
+    {%- if execute and evidence_built -%}
+        {%- do log(
+            'provider_anomaly_scores is written on Spark by the scoring package, not by dbt: run '
+            ~ '.venv-spark/bin/python -m deep_medicare.spark_scores (make build-spark does; README, '
+            ~ '"Running on Spark")',
+            info=true
+        ) -%}
+    {%- endif -%}
     {{- return('') -}}
 {%- endmacro %}
