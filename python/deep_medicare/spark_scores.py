@@ -97,16 +97,22 @@ def score_spark(
 ) -> DataFrame:
     """provider_anomaly_scores as a Spark DataFrame, from the Spark tables of the three provider-year
     relations, scored by score_warehouse: the same rows, columns and types as the DuckDB target's table."""
+    inputs = (
+        (intermediate_schema, "int_provider_year_code_features"),
+        (marts_schema, "provider_year_summary"),
+        (intermediate_schema, "int_provider_year_evidence"),
+    )
+    missing = [
+        f"{schema}.{name}" for schema, name in inputs if not spark.catalog.tableExists(f"{schema}.{name}")
+    ]
+    if missing:
+        raise SystemExit(
+            f"no Spark table {', '.join(missing)} in the Spark warehouse "
+            f"({spark.conf.get('spark.sql.warehouse.dir')}): run dbt build --target spark first"
+        )
     with duckdb.connect() as connection:
         # The Arrow tables stay referenced while DuckDB reads them.
-        arrow = {
-            name: spark.table(f"{schema}.{name}").toArrow()
-            for schema, name in (
-                (intermediate_schema, "int_provider_year_code_features"),
-                (marts_schema, "provider_year_summary"),
-                (intermediate_schema, "int_provider_year_evidence"),
-            )
-        }
+        arrow = {name: spark.table(f"{schema}.{name}").toArrow() for schema, name in inputs}
         scores = score_warehouse(
             connection,
             connection.from_arrow(arrow["int_provider_year_code_features"]),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from deep_medicare.spark_scores import project_vars, spark_settings
+from deep_medicare.spark_scores import project_vars, score_spark, spark_settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -36,3 +36,26 @@ def test_a_target_that_is_not_spark_is_refused_naming_the_profiles_file() -> Non
 def test_scoring_parameters_are_the_dbt_projects_vars() -> None:
     # dbt_project.yml: anomaly_flag_share 0.01, anomaly_random_state 0, min_peer_group_size 11
     assert project_vars(REPO) == {"flag_share": 0.01, "random_state": 0, "min_peer_group_size": 11}
+
+
+class CatalogWithout:
+    """A Spark session's catalog and settings, as much as score_spark reads before scoring: every table
+    exists but those named."""
+
+    def __init__(self, *missing: str) -> None:
+        self.catalog = self
+        self.conf = {"spark.sql.warehouse.dir": "/data/spark/tables"}
+        self.missing = set(missing)
+
+    def tableExists(self, name: str) -> bool:  # noqa: N802 (pyspark's name)
+        return name not in self.missing
+
+
+def test_scoring_before_the_spark_build_names_the_missing_tables_and_the_warehouse() -> None:
+    spark = CatalogWithout("intermediate.int_provider_year_evidence", "marts.provider_year_summary")
+    with pytest.raises(SystemExit) as stopped:
+        score_spark(spark, flag_share=0.01, random_state=0, min_peer_group_size=11)
+    assert str(stopped.value) == (
+        "no Spark table marts.provider_year_summary, intermediate.int_provider_year_evidence in the Spark "
+        "warehouse (/data/spark/tables): run dbt build --target spark first"
+    )
