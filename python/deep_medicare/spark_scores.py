@@ -39,22 +39,18 @@ LOGGER = logging.getLogger(__name__)
 # pyspark 4.3 warns about pandas 3 when it converts; the scores go through Arrow, never through pandas there.
 warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
-# The dbt vars the scoring takes, as score_warehouse's parameters.
+# The dbt vars the scoring takes: score_warehouse's parameter, the var's name, its type.
 SCORING_VARS = {
-    "flag_share": "anomaly_flag_share",
-    "random_state": "anomaly_random_state",
-    "min_peer_group_size": "min_peer_group_size",
+    "flag_share": ("anomaly_flag_share", float),
+    "random_state": ("anomaly_random_state", int),
+    "min_peer_group_size": ("min_peer_group_size", int),
 }
 
 
 def project_vars(project_dir: Path) -> dict[str, Any]:
     """The scoring parameters from the vars of dbt_project.yml (score_warehouse's names)."""
     variables = yaml.safe_load((project_dir / "dbt_project.yml").read_text())["vars"]
-    return {
-        "flag_share": float(variables[SCORING_VARS["flag_share"]]),
-        "random_state": int(variables[SCORING_VARS["random_state"]]),
-        "min_peer_group_size": int(variables[SCORING_VARS["min_peer_group_size"]]),
-    }
+    return {parameter: kind(variables[name]) for parameter, (name, kind) in SCORING_VARS.items()}
 
 
 def spark_settings(

@@ -82,10 +82,11 @@ COMPARED_AS = {
 }
 
 
-def spark_table_files(relation: str) -> str:
-    """The glob of a Spark table's Parquet files."""
+def spark_table_files(relation: str, warehouse: Path | None = None) -> str:
+    """The glob of a Spark table's Parquet files, in the Spark warehouse folder `warehouse` (default:
+    $MEDICARE_SPARK_WAREHOUSE, else the project's warehouse/spark)."""
     schema, table = relation.split(".")
-    root = Path(os.environ.get("MEDICARE_SPARK_WAREHOUSE", REPO / "warehouse" / "spark"))
+    root = warehouse or Path(os.environ.get("MEDICARE_SPARK_WAREHOUSE", REPO / "warehouse" / "spark"))
     return str(root / "tables" / f"{schema}.db" / table / "*.parquet")
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_runner import REPO_ROOT, count_data_lines
+from dbt_runner import REPO_ROOT, count_data_lines, fetch_dicts
+from test_spark_equivalence import spark_table_files
 from test_staging_stray_quotes import (
     FILE_NAME,
     INVALID_LINE,
@@ -76,12 +77,10 @@ def spark_staging(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def spark_rows(root: Path, relation: str, order_by: str) -> list[dict]:
-    schema, table = relation.split(".")
-    files = root / "spark" / "tables" / f"{schema}.db" / table / "*.parquet"
+    """The rows of a table the fixture's Spark build wrote, as dicts, in `order_by` order."""
+    files = spark_table_files(relation, root / "spark")
     with duckdb.connect() as connection:
-        cursor = connection.execute(f"select * from read_parquet('{files}') order by {order_by}")
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return fetch_dicts(connection, f"select * from read_parquet('{files}') order by {order_by}")
 
 
 def test_only_the_lines_with_a_stray_quote_and_the_invalid_row_are_rejected(spark_staging: Path) -> None:
