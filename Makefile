@@ -151,7 +151,7 @@ superset-stop: $(STAMP)
 test-superset: $(STAMP) $(SUPERSET_STAMP) warehouse-dir
 	$(BIN)/python -m pytest -m superset tests/python/test_superset.py
 
-## spark-install: dbt-spark 1.11 (session method) and pyspark 4.3 into .venv-spark (pinned in spark/requirements.txt)
+## spark-install: dbt-spark 1.11 (session method), pyspark 4.3 and the scoring's packages into .venv-spark (pinned in spark/requirements.txt)
 spark-install: $(SPARK_STAMP)
 
 $(SPARK_STAMP): spark/requirements.txt pyproject.toml
