@@ -14,6 +14,10 @@ export MEDICARE_DUCKDB_PATH ?= $(CURDIR)/warehouse/medicare.duckdb
 # the Spark target's tables (Parquet, one folder per schema) and its Derby metastore
 export MEDICARE_SPARK_WAREHOUSE ?= $(CURDIR)/warehouse/spark
 
+# pytest: test processes (pytest-xdist workers); the tests mostly wait on dbt and DuckDB runs, so two share
+# two cores well. PYTEST_WORKERS=0 runs every test in this one process
+PYTEST_WORKERS ?= 2
+
 # benchmark-national: lines per synthetic year, and how many years (ending at 2021); ADD_YEAR=1 builds all
 # but the last year, then times the yearly refresh that adds it
 ROWS ?= 10000000
@@ -111,7 +115,7 @@ dbt-build: $(STAMP) warehouse-dir
 	$(DBT) build --fail-fast
 
 pytest: $(STAMP) warehouse-dir
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 ## export: every mart of the served warehouse as Parquet (by data_year) with a manifest, in EXPORT_DIR
 export: $(STAMP)
