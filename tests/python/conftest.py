@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,13 +62,9 @@ def duckdb_temp_directory_of_this_worker(tmp_path_factory: pytest.TempPathFactor
     deletes the temp files it made, and the folder if it made it, when its database closes.
     """
     folder = tmp_path_factory.mktemp("duckdb_tmp")
-    before = os.environ.get("MEDICARE_DUCKDB_TEMP_DIR")
-    os.environ["MEDICARE_DUCKDB_TEMP_DIR"] = str(folder)
-    yield folder
-    if before is None:
-        os.environ.pop("MEDICARE_DUCKDB_TEMP_DIR", None)
-    else:
-        os.environ["MEDICARE_DUCKDB_TEMP_DIR"] = before
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("MEDICARE_DUCKDB_TEMP_DIR", str(folder))
+        yield folder
 
 
 @dataclass
