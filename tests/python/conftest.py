@@ -50,6 +50,8 @@ class ModuleScheduling(LoadFileScheduling):
         return PROJECT_FILES_GROUP if Path(module).stem in USE_PROJECT_FILES else module
 
 
+# optional: the hook is xdist's, and `-p no:xdist` (or PYTEST_WORKERS=0 without xdist) must still collect
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> ModuleScheduling:
     return ModuleScheduling(config, log)
 
