@@ -7,6 +7,7 @@ distribution, most NPIs present in consecutive years), caches them, then in one 
 1. a bare DuckDB scan of the files (count, payment sum, distinct NPIs) in a fresh child process, after one
    untimed read of the files so that the scan finds them in the page cache as the build does, and
 2. the full `dbt build` (every seed, model, test and the Python scoring model) into a scratch warehouse,
+3. `make report`'s command (the HTML report) on the warehouse that build published,
 
 and prints wall time, peak memory (RSS of the whole process tree) and the DuckDB temp folder's peak size.
 
@@ -843,6 +844,33 @@ def time_dbt_build(
     )
 
 
+def time_report(files_glob: str, scratch: Path) -> Measurement:
+    """The command `make report` runs, on the warehouse the build published, writing into the scratch folder.
+
+    Prints its time, or its last 40 lines when it fails; all its output (its stages and queries, each timed)
+    is in <scratch>/report.log.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "deep_medicare.report",
+        *("--warehouse", str(scratch / "medicare.duckdb")),
+        *("--output", str(scratch / "report" / "medicare_report.html")),
+    ]
+    print("make report on the built warehouse ...\n$ " + shlex.join(["python", *command[1:]]), flush=True)
+    measured, output = run_measured(
+        command, env=dbt_environment(files_glob, scratch), cwd=repo_root(), log_path=scratch / "report.log"
+    )
+    if measured.returncode != 0:
+        print(f"make report failed (exit {measured.returncode}); its last 40 lines:", file=sys.stderr)
+        print("\n".join(output), file=sys.stderr)
+        print(f"full output: {scratch / 'report.log'}", file=sys.stderr)
+    else:
+        rss = format_bytes(measured.peak_rss_bytes)
+        print(f"  {measured.wall_seconds:.1f} s, peak RSS {rss}", flush=True)
+    return measured
+
+
 def remove_warehouse(scratch: Path) -> None:
     """Delete the scratch warehouse and DuckDB temp folder (the run's numbers and logs stay)."""
     for leftover in WAREHOUSE_FILES:
@@ -891,6 +919,8 @@ def report(summary: dict) -> str:
         f"{format_bytes(build['peak_rss_bytes']):>14}{format_bytes(build['peak_temp_bytes']):>14}",
         f"  {'build / scan':<22}{summary['wall_ratio']:>11.1f}x{summary['rss_ratio']:>13.1f}x",
         *refresh_lines(summary),
+        f"  {'make report':<22}{summary['report']['wall_seconds']:>10.1f} s"
+        f"{format_bytes(summary['report']['peak_rss_bytes']):>14}{'-':>14}",
         "",
         f"  scan result: {scan['rows']:,} rows, {scan['npis']:,} distinct NPIs, "
         f"${scan['payment']:,.2f} summed Avg_Mdcr_Pymt_Amt",
@@ -997,6 +1027,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             if refresh.returncode != 0:
                 build, output = refresh, refresh_output
+        if build.returncode == 0:
+            report_run = time_report(files_glob, scratch)
+            if report_run.returncode != 0:
+                return 1
     finally:
         if not args.keep_warehouse:
             remove_warehouse(scratch)
@@ -1021,6 +1055,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "wall_ratio": build.wall_seconds / scan.wall_seconds,
         "rss_ratio": build.peak_rss_bytes / scan.peak_rss_bytes,
         "slowest_nodes": slowest_nodes(scratch / "target" / "run_results.json"),
+        "report": asdict(report_run),
     }
     if refresh is not None:
         summary["build_slowest_nodes"] = build_nodes
