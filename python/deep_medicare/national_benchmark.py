@@ -844,7 +844,7 @@ def time_dbt_build(
     )
 
 
-def time_report(files_glob: str, scratch: Path) -> Measurement:
+def time_report(scratch: Path) -> Measurement:
     """The command `make report` runs, on the warehouse the build published, writing into the scratch folder.
 
     Prints its time, or its last 40 lines when it fails; all its output (its stages and queries, each timed)
@@ -859,7 +859,7 @@ def time_report(files_glob: str, scratch: Path) -> Measurement:
     ]
     print("make report on the built warehouse ...\n$ " + shlex.join(["python", *command[1:]]), flush=True)
     measured, output = run_measured(
-        command, env=dbt_environment(files_glob, scratch), cwd=repo_root(), log_path=scratch / "report.log"
+        command, env=dict(os.environ), cwd=repo_root(), log_path=scratch / "report.log"
     )
     if measured.returncode != 0:
         print(f"make report failed (exit {measured.returncode}); its last 40 lines:", file=sys.stderr)
@@ -1028,7 +1028,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if refresh.returncode != 0:
                 build, output = refresh, refresh_output
         if build.returncode == 0:
-            report_run = time_report(files_glob, scratch)
+            report_run = time_report(scratch)
             if report_run.returncode != 0:
                 return 1
     finally:
