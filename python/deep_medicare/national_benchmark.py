@@ -913,14 +913,11 @@ def report(summary: dict) -> str:
         f"  dbt         {summary['dbt_command']}",
         "",
         f"  {'step':<22}{'wall':>12}{'peak RSS':>14}{'temp peak':>14}",
-        f"  {'bare DuckDB scan':<22}{scan['wall_seconds']:>10.1f} s{format_bytes(scan['peak_rss_bytes']):>14}"
-        f"{'-':>14}",
-        f"  {'dbt build':<22}{build['wall_seconds']:>10.1f} s"
-        f"{format_bytes(build['peak_rss_bytes']):>14}{format_bytes(build['peak_temp_bytes']):>14}",
+        step_line("bare DuckDB scan", scan),
+        step_line("dbt build", build),
         f"  {'build / scan':<22}{summary['wall_ratio']:>11.1f}x{summary['rss_ratio']:>13.1f}x",
         *refresh_lines(summary),
-        f"  {'make report':<22}{summary['report']['wall_seconds']:>10.1f} s"
-        f"{format_bytes(summary['report']['peak_rss_bytes']):>14}{'-':>14}",
+        step_line("make report", summary["report"]),
         "",
         f"  scan result: {scan['rows']:,} rows, {scan['npis']:,} distinct NPIs, "
         f"${scan['payment']:,.2f} summed Avg_Mdcr_Pymt_Amt",
@@ -933,14 +930,21 @@ def report(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def step_line(step: str, measured: dict) -> str:
+    """One measured step of the printed table: wall time, peak RSS, temp folder peak ("-" where unwatched)."""
+    return (
+        f"  {step:<22}{measured['wall_seconds']:>10.1f} s"
+        f"{format_bytes(measured['peak_rss_bytes']):>14}{format_bytes(measured['peak_temp_bytes']):>14}"
+    )
+
+
 def refresh_lines(summary: dict) -> list[str]:
     """The report's lines for --add-year: the refresh that added the last year to the built warehouse."""
     refresh = summary.get("refresh")
     if refresh is None:
         return []
     return [
-        f"  {'add ' + str(summary['data_years'][-1]) + ' (refresh)':<22}{refresh['wall_seconds']:>10.1f} s"
-        f"{format_bytes(refresh['peak_rss_bytes']):>14}{format_bytes(refresh['peak_temp_bytes']):>14}",
+        step_line(f"add {summary['data_years'][-1]} (refresh)", refresh),
         f"  {'refresh / build':<22}{summary['refresh_ratio']:>11.2f}x   (the build above had "
         f"{summary['years'] - 1} year(s); the refresh adds one to it)",
     ]
