@@ -19,10 +19,12 @@ export MEDICARE_SPARK_WAREHOUSE ?= $(CURDIR)/warehouse/spark
 PYTEST_WORKERS ?= 2
 
 # benchmark-national: lines per synthetic year, and how many years (ending at 2021); ADD_YEAR=1 builds all
-# but the last year, then times the yearly refresh that adds it
+# but the last year, then times the yearly refresh that adds it; GROWTH=1 (two years or more) first builds
+# the last year alone, so that one run compares the build of every year with the build of one
 ROWS ?= 10000000
 YEARS ?= 1
 ADD_YEAR ?=
+GROWTH ?=
 BENCHMARK_DIR := $(or $(MEDICARE_BENCHMARK_DIR),$(CURDIR)/target/benchmark-national)
 
 # docs-serve: where the docs site listens (HOST=0.0.0.0 to reach it from outside a container or machine)
@@ -178,9 +180,10 @@ test-spark: $(STAMP) build-spark
 benchmark: $(STAMP)
 	$(BIN)/python -m deep_medicare.benchmark
 
-## benchmark-national: synthetic national-size years, bare DuckDB scan vs full dbt build (ROWS, YEARS)
+## benchmark-national: synthetic national-size years, bare DuckDB scan vs full dbt build (ROWS, YEARS, ADD_YEAR, GROWTH)
 benchmark-national: $(STAMP)
-	$(BIN)/python -m deep_medicare.national_benchmark --rows $(ROWS) --years $(YEARS) $(if $(ADD_YEAR),--add-year)
+	$(BIN)/python -m deep_medicare.national_benchmark --rows $(ROWS) --years $(YEARS) $(if $(ADD_YEAR),--add-year) \
+		$(if $(GROWTH),--growth)
 
 ## mutation-check: break the code on purpose, one known line at a time; fails if any mutation survives the tests
 mutation-check: $(STAMP)

@@ -10,8 +10,10 @@ distribution, most NPIs present in consecutive years), caches them, then in one 
 3. `make report`'s command (the HTML report) on the warehouse that build published,
 
 and prints wall time, peak memory (RSS of the whole process tree) and the DuckDB temp folder's peak size.
+With --growth (two years or more) the same run first scans and builds the last year alone, so the growth
+of the build with the data (the issue's "two years at most 2.2x one") compares two builds of one run.
 
-    python -m deep_medicare.national_benchmark [--rows 10000000] [--years 1] [--seed 0]
+    python -m deep_medicare.national_benchmark [--rows 10000000] [--years 1] [--seed 0] [--growth]
 """
 
 from __future__ import annotations
@@ -913,9 +915,11 @@ def report(summary: dict) -> str:
         f"  dbt         {summary['dbt_command']}",
         "",
         f"  {'step':<22}{'wall':>12}{'peak RSS':>14}{'temp peak':>14}",
+        *one_year_lines(summary),
         step_line("bare DuckDB scan", scan),
         step_line("dbt build", build),
         f"  {'build / scan':<22}{summary['wall_ratio']:>11.1f}x{summary['rss_ratio']:>13.1f}x",
+        *growth_lines(summary),
         *refresh_lines(summary),
         step_line("make report", summary["report"]),
         "",
@@ -936,6 +940,30 @@ def step_line(step: str, measured: dict) -> str:
         f"  {step:<22}{measured['wall_seconds']:>10.1f} s"
         f"{format_bytes(measured['peak_rss_bytes']):>14}{format_bytes(measured['peak_temp_bytes']):>14}"
     )
+
+
+def one_year_lines(summary: dict) -> list[str]:
+    """The report's lines for --growth before the main steps: the last year's scan and build alone."""
+    one_year = summary.get("one_year")
+    if one_year is None:
+        return []
+    year = one_year["data_year"]
+    return [
+        step_line(f"bare DuckDB scan ({year})", one_year["scan"]),
+        step_line(f"dbt build ({year})", one_year["build"]),
+        f"  {f'build / scan ({year})':<22}{one_year['wall_ratio']:>11.1f}x",
+    ]
+
+
+def growth_lines(summary: dict) -> list[str]:
+    """The report's line for --growth after the main steps: every year's build against the last year's."""
+    if "growth_ratio" not in summary:
+        return []
+    label = f"{summary['years']} years / 1 year"
+    return [
+        f"  {label:<22}{summary['growth_ratio']:>11.2f}x   (the scan: {summary['scan_growth_ratio']:.2f}x; "
+        "both builds in this run)"
+    ]
 
 
 def refresh_lines(summary: dict) -> list[str]:
@@ -964,6 +992,65 @@ def settings_in_effect() -> str:
     return ", ".join(settings)
 
 
+def linked_glob(folder: Path, files: Sequence[Path]) -> str:
+    """A new `folder` of links to `files`, for a build that reads only those; the glob that reads them."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for path in files:
+        (folder / path.name).symlink_to(path)
+    return str(folder / f"{FILE_PREFIX}*.csv")
+
+
+def measure_one_year(
+    last_file: Path, scratch: Path, dbt_args: Sequence[str], keep_warehouse: bool
+) -> dict | None:
+    """For --growth: the bare scan and the full build of the last year's file alone, into a scratch folder
+    of their own (its warehouse removed afterwards unless kept); None, with dbt's last lines printed, when
+    the build fails."""
+    year = data_year_of(last_file)
+    print(f"one year first ({year} alone), to compare the build of every year with ...", flush=True)
+    files_glob = linked_glob(scratch / "linked_data", [last_file])
+    warm_page_cache([last_file])
+    scan, scan_result = time_scan([last_file])
+    print(f"  bare scan {scan.wall_seconds:.1f} s, peak RSS {format_bytes(scan.peak_rss_bytes)}", flush=True)
+    try:
+        build, output = time_dbt_build(files_glob, scratch, dbt_args)
+    finally:
+        if not keep_warehouse:
+            remove_warehouse(scratch)
+    if build.returncode != 0:
+        print(
+            f"dbt build of {year} alone failed (exit {build.returncode}); its last 40 lines:", file=sys.stderr
+        )
+        print("\n".join(output), file=sys.stderr)
+        print(f"full output: {scratch / 'dbt_build.log'}", file=sys.stderr)
+        return None
+    print(f"  build {build.wall_seconds:.1f} s, peak RSS {format_bytes(build.peak_rss_bytes)}", flush=True)
+    return {
+        "data_year": year,
+        "total_rows": scan_result["rows"],
+        "scan": {**asdict(scan), **scan_result},
+        "build": asdict(build),
+        "wall_ratio": build.wall_seconds / scan.wall_seconds,
+        "slowest_nodes": slowest_nodes(scratch / "target" / "run_results.json"),
+    }
+
+
+def growth_figures(one_year: dict, scan: Measurement, build: Measurement) -> dict:
+    """The summary's --growth entries: the last year's figures (measure_one_year), and how many times as
+    long the build and the scan of every year took as those of the last year alone."""
+    return {
+        "one_year": one_year,
+        "growth_ratio": build.wall_seconds / one_year["build"]["wall_seconds"],
+        "scan_growth_ratio": scan.wall_seconds / one_year["scan"]["wall_seconds"],
+    }
+
+
+def data_year_of(path: Path) -> int:
+    """The data year in a generated file's name (FILE_PREFIX then the year)."""
+    return int(path.name.removeprefix(FILE_PREFIX)[:4])
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(
@@ -983,6 +1070,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "(--years 2: a full one-year build, then adding a year to it)",
     )
     parser.add_argument(
+        "--growth",
+        action="store_true",
+        help="with --years 2 or more: first scan and build the last year alone, in the same run, and print "
+        "how many times as long the build of every year took",
+    )
+    parser.add_argument(
         "--dbt-args",
         default="",
         help="extra arguments for dbt build, one string; staging alone: "
@@ -995,20 +1088,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Generate or reuse the data, time the scan and the build, print and save the numbers."""
     args = parse_args(argv)
     run_dir = benchmark_dir() / f"rows{args.rows}-years{args.years}-seed{args.seed}"
+    if (args.add_year or args.growth) and args.years < 2:
+        print(f"--{'add-year' if args.add_year else 'growth'} needs --years 2 or more", file=sys.stderr)
+        return 2
+    if args.add_year and args.growth:
+        print("--add-year and --growth are separate runs: give one of them", file=sys.stderr)
+        return 2
     files = ensure_data(run_dir, rows=args.rows, years=args.years, seed=args.seed, regenerate=args.regenerate)
     files_glob = str(run_dir / "data" / f"{FILE_PREFIX}*.csv")
     scratch = run_dir / "build"
+    dbt_args = shlex.split(args.dbt_args)
+    one_year = None
+    if args.growth:
+        one_year = measure_one_year(files[-1], run_dir / "build-one-year", dbt_args, args.keep_warehouse)
+        if one_year is None:
+            return 1
     if args.add_year:
-        if args.years < 2:
-            print("--add-year needs --years 2 or more", file=sys.stderr)
-            return 2
         # the builds read links in a folder of their own: all years but the last, then the last one too
-        linked = scratch / "linked_data"
-        shutil.rmtree(linked, ignore_errors=True)
-        linked.mkdir(parents=True)
-        for path in files[:-1]:
-            (linked / path.name).symlink_to(path)
-        files_glob = str(linked / f"{FILE_PREFIX}*.csv")
+        files_glob = linked_glob(scratch / "linked_data", files[:-1])
 
     # the scan reads what the (first) build reads: with --add-year, every year but the last
     scanned = files[:-1] if args.add_year else files
@@ -1018,7 +1115,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     scan, scan_result = time_scan(scanned)
     print(f"  {scan.wall_seconds:.1f} s, peak RSS {format_bytes(scan.peak_rss_bytes)}", flush=True)
 
-    dbt_args = shlex.split(args.dbt_args)
     refresh = None
     try:
         build, output = time_dbt_build(files_glob, scratch, dbt_args)
@@ -1061,6 +1157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "slowest_nodes": slowest_nodes(scratch / "target" / "run_results.json"),
         "report": asdict(report_run),
     }
+    if one_year is not None:
+        summary.update(growth_figures(one_year, scan, build))
     if refresh is not None:
         summary["build_slowest_nodes"] = build_nodes
         summary["refresh"] = asdict(refresh)
