@@ -14,8 +14,6 @@ from deep_medicare.inputs import read_provider_years
 from deep_medicare.pipeline import score_warehouse, warehouse_features
 
 KEY = ["data_year", "npi"]
-# The table's rows come in no particular order; rank order makes two scorings comparable row by row.
-RANK_ORDER = "data_year, anomaly_rank"
 
 
 @pytest.fixture(scope="module")
@@ -61,27 +59,24 @@ def test_year_by_year_features_equal_features_of_every_year_at_once(warehouse):
     )
 
 
+def scores_in_rank_order(warehouse, suffix: str = ""):
+    """score_warehouse on the tables of the three inputs whose names end in `suffix`, read in rank order (the
+    table's rows come in none)."""
+    return (
+        score_warehouse(
+            warehouse,
+            warehouse.table(f"int_provider_year_code_features{suffix}"),
+            warehouse.table(f"provider_year_summary{suffix}"),
+            evidence=warehouse.table(f"int_provider_year_evidence{suffix}"),
+        )
+        .order("data_year, anomaly_rank")
+        .df()
+    )
+
+
 def test_scores_do_not_depend_on_the_order_of_the_rows(warehouse):
-    ordered = (
-        score_warehouse(
-            warehouse,
-            warehouse.table("int_provider_year_code_features"),
-            warehouse.table("provider_year_summary"),
-            evidence=warehouse.table("int_provider_year_evidence"),
-        )
-        .order(RANK_ORDER)
-        .df()
-    )
-    shuffled = (
-        score_warehouse(
-            warehouse,
-            warehouse.table("int_provider_year_code_features_shuffled"),
-            warehouse.table("provider_year_summary_shuffled"),
-            evidence=warehouse.table("int_provider_year_evidence_shuffled"),
-        )
-        .order(RANK_ORDER)
-        .df()
-    )
+    ordered = scores_in_rank_order(warehouse)
+    shuffled = scores_in_rank_order(warehouse, "_shuffled")
     assert len(ordered) == len(warehouse.table("provider_year_summary"))
     assert ordered["is_flagged"].sum() >= 9  # at least one per year
     pd.testing.assert_frame_equal(ordered, shuffled, check_exact=True)
