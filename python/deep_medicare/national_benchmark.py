@@ -864,13 +864,29 @@ def time_report(scratch: Path) -> Measurement:
         command, env=dict(os.environ), cwd=repo_root(), log_path=scratch / "report.log"
     )
     if measured.returncode != 0:
-        print(f"make report failed (exit {measured.returncode}); its last 40 lines:", file=sys.stderr)
-        print("\n".join(output), file=sys.stderr)
-        print(f"full output: {scratch / 'report.log'}", file=sys.stderr)
+        print_failure("make report", measured, output, f"{scratch / 'report.log'}")
     else:
         rss = format_bytes(measured.peak_rss_bytes)
         print(f"  {measured.wall_seconds:.1f} s, peak RSS {rss}", flush=True)
     return measured
+
+
+def print_failure(step: str, measured: Measurement, output: list[str], full_output: str) -> None:
+    """On stderr: which step failed with which exit code, its last 40 lines, and where the rest is."""
+    print(f"{step} failed (exit {measured.returncode}); its last 40 lines:", file=sys.stderr)
+    print("\n".join(output), file=sys.stderr)
+    print(f"full output: {full_output}", file=sys.stderr)
+
+
+def cached_scan(files: Sequence[Path]) -> tuple[Measurement, dict]:
+    """`time_scan` after one untimed read of the files, so that the scan finds them in the page cache as the
+    build after it will; prints both."""
+    print("reading the files once, so that the scan finds them cached as the build will ...", flush=True)
+    print(f"  {format_bytes(warm_page_cache(files))} read", flush=True)
+    print("bare DuckDB scan ...", flush=True)
+    scan, scan_result = time_scan(files)
+    print(f"  {scan.wall_seconds:.1f} s, peak RSS {format_bytes(scan.peak_rss_bytes)}", flush=True)
+    return scan, scan_result
 
 
 def remove_warehouse(scratch: Path) -> None:
@@ -1002,28 +1018,21 @@ def linked_glob(folder: Path, files: Sequence[Path]) -> str:
 
 
 def measure_one_year(
-    last_file: Path, scratch: Path, dbt_args: Sequence[str], keep_warehouse: bool
+    year: int, last_file: Path, scratch: Path, dbt_args: Sequence[str], keep_warehouse: bool
 ) -> dict | None:
     """For --growth: the bare scan and the full build of the last year's file alone, into a scratch folder
     of their own (its warehouse removed afterwards unless kept); None, with dbt's last lines printed, when
     the build fails."""
-    year = data_year_of(last_file)
     print(f"one year first ({year} alone), to compare the build of every year with ...", flush=True)
     files_glob = linked_glob(scratch / "linked_data", [last_file])
-    warm_page_cache([last_file])
-    scan, scan_result = time_scan([last_file])
-    print(f"  bare scan {scan.wall_seconds:.1f} s, peak RSS {format_bytes(scan.peak_rss_bytes)}", flush=True)
+    scan, scan_result = cached_scan([last_file])
     try:
         build, output = time_dbt_build(files_glob, scratch, dbt_args)
     finally:
         if not keep_warehouse:
             remove_warehouse(scratch)
     if build.returncode != 0:
-        print(
-            f"dbt build of {year} alone failed (exit {build.returncode}); its last 40 lines:", file=sys.stderr
-        )
-        print("\n".join(output), file=sys.stderr)
-        print(f"full output: {scratch / 'dbt_build.log'}", file=sys.stderr)
+        print_failure(f"dbt build of {year} alone", build, output, f"{scratch / 'dbt_build.log'}")
         return None
     print(f"  build {build.wall_seconds:.1f} s, peak RSS {format_bytes(build.peak_rss_bytes)}", flush=True)
     return {
@@ -1044,11 +1053,6 @@ def growth_figures(one_year: dict, scan: Measurement, build: Measurement) -> dic
         "growth_ratio": build.wall_seconds / one_year["build"]["wall_seconds"],
         "scan_growth_ratio": scan.wall_seconds / one_year["scan"]["wall_seconds"],
     }
-
-
-def data_year_of(path: Path) -> int:
-    """The data year in a generated file's name (FILE_PREFIX then the year)."""
-    return int(path.name.removeprefix(FILE_PREFIX)[:4])
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -1100,7 +1104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     dbt_args = shlex.split(args.dbt_args)
     one_year = None
     if args.growth:
-        one_year = measure_one_year(files[-1], run_dir / "build-one-year", dbt_args, args.keep_warehouse)
+        one_year = measure_one_year(
+            data_years(args.years)[-1], files[-1], run_dir / "build-one-year", dbt_args, args.keep_warehouse
+        )
         if one_year is None:
             return 1
     if args.add_year:
@@ -1109,11 +1115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # the scan reads what the (first) build reads: with --add-year, every year but the last
     scanned = files[:-1] if args.add_year else files
-    print("reading the files once, so that the scan finds them cached as the build will ...", flush=True)
-    print(f"  {format_bytes(warm_page_cache(scanned))} read", flush=True)
-    print("bare DuckDB scan ...", flush=True)
-    scan, scan_result = time_scan(scanned)
-    print(f"  {scan.wall_seconds:.1f} s, peak RSS {format_bytes(scan.peak_rss_bytes)}", flush=True)
+    scan, scan_result = cached_scan(scanned)
 
     refresh = None
     try:
@@ -1135,9 +1137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.keep_warehouse:
             remove_warehouse(scratch)
     if build.returncode != 0:
-        print(f"dbt build failed (exit {build.returncode}); its last 40 lines:", file=sys.stderr)
-        print("\n".join(output), file=sys.stderr)
-        print(f"full output: {scratch / 'dbt_build.log'} (the refresh's: dbt_refresh.log)", file=sys.stderr)
+        print_failure(
+            "dbt build", build, output, f"{scratch / 'dbt_build.log'} (the refresh's: dbt_refresh.log)"
+        )
         return 1
 
     summary = {
