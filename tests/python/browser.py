@@ -53,13 +53,22 @@ def external(urls: list[str], allowed_prefixes: tuple[str, ...] = ()) -> list[st
     return [url for url in urls if not url.startswith(LOCAL_SCHEMES + allowed_prefixes)]
 
 
-def wait_for(condition: Callable[[], Any], timeout: float = 30.0, what: str = "the page") -> Any:
-    """Poll `condition` until it returns something truthy; fail with `what` after `timeout` seconds."""
+def poll(condition: Callable[[], Any], timeout: float = 30.0) -> Any:
+    """Poll `condition` every quarter second until it returns something truthy (returned) or `timeout`
+    seconds pass (None)."""
     deadline = time.monotonic() + timeout
     while True:
         result = condition()
         if result:
             return result
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+            return None
         time.sleep(0.25)
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = 30.0, what: str = "the page") -> Any:
+    """Poll `condition` until it returns something truthy; fail with `what` after `timeout` seconds."""
+    result = poll(condition, timeout)
+    if result is None:
+        pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+    return result
