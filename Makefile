@@ -67,7 +67,7 @@ define fresh_venv
 endef
 
 .PHONY: build install warehouse-dir test lint lint-sql lint-python dbt-build pytest docs docs-serve report evaluate \
-	benchmark benchmark-national benchmark-clean mutation-check clients export clean \
+	benchmark benchmark-national benchmark-clean mutation-check clients export clean sql \
 	superset superset-install superset-stop test-superset spark-install build-spark test-spark
 
 $(STAMP): requirements.txt pyproject.toml
@@ -118,6 +118,11 @@ dbt-build: $(STAMP) warehouse-dir
 
 pytest: $(STAMP) warehouse-dir
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+## sql: a read-only SQL prompt (DuckDB CLI 1.5) on the served warehouse; a piped query prints its answer only
+sql: $(STAMP)
+	@test -f "$(MEDICARE_DUCKDB_PATH)" || { echo "No warehouse at $(MEDICARE_DUCKDB_PATH): run make build first" >&2; exit 2; }
+	@$(BIN)/duckdb -readonly "$(MEDICARE_DUCKDB_PATH)"
 
 ## export: every mart of the served warehouse as Parquet (by data_year) with a manifest, in EXPORT_DIR
 export: $(STAMP)
