@@ -7,7 +7,7 @@ stage of `score_warehouse`: features (read one data year at a time, growth, size
 scoring with ranks and flags, reasons, and writing the table (the roll-ups Python does not read join in
 DuckDB). `--years 1 --provider-years 1100000` is one national year.
 
-    python -m deep_medicare.benchmark [--provider-years 1000000] [--years 9] [--seed 0]
+    python -m deep_medicare_dev.benchmark [--provider-years 1000000] [--years 9] [--seed 0]
 """
 
 from __future__ import annotations
