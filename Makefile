@@ -141,7 +141,7 @@ report: $(STAMP)
 
 ## evaluate: inject known anomalies (standard and subtle sets) into copies of the sample, rebuild, print ROC-AUC and precision at k
 evaluate: $(STAMP)
-	$(BIN)/python -m deep_medicare.evaluate
+	$(BIN)/python -m deep_medicare_dev.evaluate
 
 ## superset-install: Apache Superset 6.1 into .superset-venv (pinned in superset/requirements.txt)
 superset-install: $(SUPERSET_STAMP)
@@ -183,16 +183,16 @@ test-spark: $(STAMP) build-spark
 
 ## benchmark: scoring time and peak memory for one million generated provider-years
 benchmark: $(STAMP)
-	$(BIN)/python -m deep_medicare.benchmark
+	$(BIN)/python -m deep_medicare_dev.benchmark
 
 ## benchmark-national: synthetic national-size years, bare DuckDB scan vs full dbt build (ROWS, YEARS, ADD_YEAR, GROWTH)
 benchmark-national: $(STAMP)
-	$(BIN)/python -m deep_medicare.national_benchmark --rows $(ROWS) --years $(YEARS) $(if $(ADD_YEAR),--add-year) \
+	$(BIN)/python -m deep_medicare_dev.national_benchmark --rows $(ROWS) --years $(YEARS) $(if $(ADD_YEAR),--add-year) \
 		$(if $(GROWTH),--growth)
 
 ## mutation-check: break the code on purpose, one known line at a time; fails if any mutation survives the tests
 mutation-check: $(STAMP)
-	$(BIN)/python -m deep_medicare.mutation_check
+	$(BIN)/python -m deep_medicare_dev.mutation_check
 
 ## benchmark-clean: delete benchmark-national's generated years and scratch builds
 benchmark-clean:

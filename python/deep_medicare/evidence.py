@@ -13,11 +13,10 @@ the one with more money above its peers ranks first. The strongest family is the
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 import pandas as pd
 
+from deep_medicare.feature_sets import EVIDENCE_COLUMNS, EVIDENCE_FAMILIES, EVIDENCE_INPUTS
 from deep_medicare.robust import group_robust_z
 
 # Tuning choices that `make evaluate` and its tests protect (DOLLAR_EXPONENT also has a unit test): change
@@ -27,60 +26,6 @@ MAX_SIZE_BANDS = 10
 DEFAULT_TAIL_QUANTILE = 0.995
 # How much the dollars at stake weigh: evidence x (1 + dollars / median payment) ** DOLLAR_EXPONENT.
 DOLLAR_EXPONENT = 0.2
-
-
-class EvidenceFamily(NamedTuple):
-    """A kind of evidence: the measures it takes the strongest of, what size band calibrates them, and the
-    column of its dollars at stake."""
-
-    name: str
-    measures: tuple[str, ...]
-    band_by: str
-    dollars: str
-
-
-EVIDENCE_FAMILIES: tuple[EvidenceFamily, ...] = (
-    EvidenceFamily("price", ("payment_per_service_new_log_ratio",), "log_services", "excess_payment_price"),
-    EvidenceFamily(
-        "volume",
-        ("services_per_beneficiary_new_log_ratio", "beneficiary_day_services_per_beneficiary_new_log_ratio"),
-        "log_services",
-        "excess_payment_volume",
-    ),
-    EvidenceFamily(
-        "code_mix",
-        ("add_on_services_per_beneficiary_new_log_ratio",),
-        "log_services",
-        "excess_payment_volume",
-    ),
-    EvidenceFamily("growth", ("payment_log_departure",), "payment_log_baseline", "growth_payment"),
-)
-
-# The columns of int_provider_year_evidence the scorer reads.
-EVIDENCE_INPUTS: tuple[str, ...] = (
-    "peer_expected_payment",
-    "excess_payment",
-    "excess_payment_price",
-    "excess_payment_volume",
-    "payment_per_service_shrunk_log_ratio",
-    "payment_per_service_new_log_ratio",
-    "services_per_beneficiary_shrunk_log_ratio",
-    "services_per_beneficiary_new_log_ratio",
-    "beneficiary_day_services_per_beneficiary_shrunk_log_ratio",
-    "beneficiary_day_services_per_beneficiary_new_log_ratio",
-    "add_on_services_per_beneficiary_shrunk_log_ratio",
-    "add_on_services_per_beneficiary_new_log_ratio",
-    "payment_log_departure",
-    "payment_log_baseline",
-)
-
-# The columns `family_evidence` adds, in order.
-EVIDENCE_COLUMNS: tuple[str, ...] = (
-    "growth_payment",
-    *(f"{family.name}_evidence" for family in EVIDENCE_FAMILIES),
-    "evidence_family",
-    "evidence_score",
-)
 
 
 def npi_ranks(npi: pd.Series) -> np.ndarray:

@@ -19,7 +19,17 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from deep_medicare.feature_sets import SUSPICION_FAMILIES, peer_prefix
+from deep_medicare.feature_sets import (
+    EVIDENCE_LOG_RATIOS,
+    GROWTH_MEASURES,
+    PEER_METRICS,
+    SIZE_FEATURES,
+    SIZE_MEASURES,
+    SUSPICION_FAMILIES,
+    growth_feature,
+    peer_prefix,
+    size_feature,
+)
 from deep_medicare.scoring import feature_matrix, tail_scale
 
 PLACE_NAMES = (("O", "office"), ("F", "facility"))
@@ -27,6 +37,19 @@ SEPARATOR = "; "
 DEFAULT_MAX_REASONS = 3
 DEFAULT_MIN_STRENGTH = 1.0
 SIZE_WEIGHT = 0.5
+# How a reason names a measure of feature_sets (peer metric, evidence, growth or size measure).
+MEASURE_WORDS = {
+    "payment_per_service": "payment per service",
+    "allowed_per_service": "allowed amount per service",
+    "services_per_beneficiary": "services per beneficiary",
+    "beneficiary_day_services_per_beneficiary": "beneficiary-day services per beneficiary",
+    "charge_to_allowed_ratio": "charge-to-allowed ratio",
+    "add_on_services_per_beneficiary": "add-on services (additional stages) per beneficiary",
+    "payment": "Medicare payment",
+    "services": "services",
+    "total_services": "total services",
+    "total_medicare_payment": "total Medicare payment",
+}
 
 TextBuilder = Callable[[pd.DataFrame], pd.Series]
 # Reads the context columns of reasons for the given row positions (see `explain`).
@@ -146,29 +169,17 @@ def _size_text(measure: str, label: str) -> TextBuilder:
 def reason_texts() -> dict[str, TextBuilder]:
     """For each feature that can give a reason, the builder of its words."""
     return {
-        "payment_per_service_state_peer_robust_z": _peer_metric_text(
-            "payment_per_service", "state_peer", "payment per service"
-        ),
-        "allowed_per_service_state_peer_robust_z": _peer_metric_text(
-            "allowed_per_service", "state_peer", "allowed amount per service"
-        ),
-        "services_per_beneficiary_peer_robust_z": _peer_metric_text(
-            "services_per_beneficiary", "peer", "services per beneficiary"
-        ),
-        "beneficiary_day_services_per_beneficiary_peer_robust_z": _peer_metric_text(
-            "beneficiary_day_services_per_beneficiary", "peer", "beneficiary-day services per beneficiary"
-        ),
-        "charge_to_allowed_ratio_peer_robust_z": _peer_metric_text(
-            "charge_to_allowed_ratio", "peer", "charge-to-allowed ratio"
-        ),
+        **{
+            f"{peer_prefix(metric, group)}_robust_z": _peer_metric_text(metric, group, MEASURE_WORDS[metric])
+            for metric, group in PEER_METRICS
+        },
         "add_on_share_peer_robust_z": _add_on_share_text,
         "add_on_share_change_robust_z": _add_on_change_text,
-        "payment_growth_robust_z": _growth_text("payment", "Medicare payment"),
-        "services_growth_robust_z": _growth_text("services", "services"),
-        "total_services_peer_robust_z": _size_text("total_services", "total services"),
-        "total_medicare_payment_peer_robust_z": _size_text(
-            "total_medicare_payment", "total Medicare payment"
-        ),
+        **{
+            growth_feature(measure): _growth_text(measure, MEASURE_WORDS[measure])
+            for measure in GROWTH_MEASURES
+        },
+        **{size_feature(measure): _size_text(measure, MEASURE_WORDS[measure]) for measure in SIZE_MEASURES},
     }
 
 
@@ -182,13 +193,6 @@ def _neighbours(new_log_ratio: float, shrunk_log_ratio: float) -> str:
     if not np.isfinite(new_log_ratio) or np.isclose(new_log_ratio, shrunk_log_ratio):
         return ""
     return f" ({format_ratio(float(np.exp(shrunk_log_ratio - new_log_ratio)))} in its neighbouring years)"
-
-
-VOLUME_LABELS = {
-    "services_per_beneficiary": "services per beneficiary",
-    "beneficiary_day_services_per_beneficiary": "beneficiary-day services per beneficiary",
-    "add_on_services_per_beneficiary": "add-on services (additional stages) per beneficiary",
-}
 
 
 def _evidence_lead(family: str, row: dict[str, float], payment: float, expected: float, excess: float) -> str:
@@ -210,7 +214,7 @@ def _evidence_lead(family: str, row: dict[str, float], payment: float, expected:
         ):
             measure = "beneficiary_day_services_per_beneficiary"
         lead = (
-            f"{VOLUME_LABELS[measure]} {format_ratio(float(np.exp(row[f'{measure}_shrunk_log_ratio'])))} its "
+            f"{MEASURE_WORDS[measure]} {format_ratio(float(np.exp(row[f'{measure}_shrunk_log_ratio'])))} its "
             "peers across its codes"
             + _neighbours(row[f"{measure}_new_log_ratio"], row[f"{measure}_shrunk_log_ratio"])
             + f"; {_dollars(row['excess_payment_volume'])} for services beyond peer intensity"
@@ -231,15 +235,9 @@ def _evidence_lead(family: str, row: dict[str, float], payment: float, expected:
     )
 
 
+# The columns `_evidence_lead` reads: the evidence's log ratios, and the departure and dollars it quotes.
 EVIDENCE_REASON_INPUTS = (
-    "payment_per_service_shrunk_log_ratio",
-    "payment_per_service_new_log_ratio",
-    "services_per_beneficiary_shrunk_log_ratio",
-    "services_per_beneficiary_new_log_ratio",
-    "beneficiary_day_services_per_beneficiary_shrunk_log_ratio",
-    "beneficiary_day_services_per_beneficiary_new_log_ratio",
-    "add_on_services_per_beneficiary_shrunk_log_ratio",
-    "add_on_services_per_beneficiary_new_log_ratio",
+    *EVIDENCE_LOG_RATIOS,
     "payment_log_departure",
     "growth_payment",
     "excess_payment_price",
@@ -276,8 +274,7 @@ def evidence_reasons(frame: pd.DataFrame) -> pd.Series:
 
 def reason_families() -> tuple[tuple[str, tuple[str, ...], float], ...]:
     """Families that offer one reason each: the scoring families, then size (context, half weight)."""
-    size = ("size", ("total_services_peer_robust_z", "total_medicare_payment_peer_robust_z"), SIZE_WEIGHT)
-    return (*SUSPICION_FAMILIES, size)
+    return (*SUSPICION_FAMILIES, ("size", SIZE_FEATURES, SIZE_WEIGHT))
 
 
 def reason_strengths(scored: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

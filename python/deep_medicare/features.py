@@ -31,7 +31,7 @@ def build_features(
 ) -> pd.DataFrame:
     """One row per row of `provider_years` (same order), with named peer-relative features and their context:
     the summary's columns, growth, size, the code-level roll-ups and evidence inputs it was given, the
-    code-mix change, then the calibrated evidence (`evidence.EVIDENCE_COLUMNS`).
+    code-mix change, then the calibrated evidence (`feature_sets.EVIDENCE_COLUMNS`).
 
     Growth, size and code-mix change peers never cross a data year, so building the features of several
     years at once or one year at a time gives the same result. `min_peer_group_size` applies to those peer

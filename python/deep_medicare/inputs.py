@@ -15,8 +15,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from deep_medicare.evidence import EVIDENCE_INPUTS
-from deep_medicare.feature_sets import CODE_FEATURE_INPUTS
+from deep_medicare.feature_sets import CODE_FEATURE_INPUTS, EVIDENCE_INPUTS
 
 # The columns of provider_year_summary the features read, with the type each is read as.
 SUMMARY_COLUMNS: dict[str, str] = {

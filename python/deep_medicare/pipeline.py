@@ -24,9 +24,8 @@ import numpy as np
 import pandas as pd
 
 from deep_medicare.code_mix import SHIFT_COLUMNS
-from deep_medicare.evidence import EVIDENCE_COLUMNS, EVIDENCE_INPUTS
 from deep_medicare.explanations import ContextReader, explain
-from deep_medicare.feature_sets import CODE_FEATURE_INPUTS, KEYS
+from deep_medicare.feature_sets import CODE_FEATURE_INPUTS, EVIDENCE_COLUMNS, EVIDENCE_INPUTS, KEYS
 from deep_medicare.features import DEFAULT_MIN_PEER_GROUP_SIZE, build_features
 from deep_medicare.inputs import read_provider_years
 from deep_medicare.scoring import rank_and_flag, score_features

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from deep_medicare.feature_sets import GROWTH_MEASURES, SIZE_MEASURES, growth_feature, size_feature
 from deep_medicare.robust import LOG_FLOOR, peer_robust_z
 
 # Growth peers: up to this many equal-count bands of previous-year size per year.
@@ -40,7 +41,7 @@ def growth_features(summary: pd.DataFrame, min_peer_group_size: int) -> pd.DataF
     out = pd.DataFrame(index=summary.index)
     out["has_previous_year"] = summary["payment_yoy_change"].notna() | summary["services_yoy_change"].notna()
     out["previous_size_band"] = previous_size_band(summary, min_peer_group_size)
-    for measure in ("payment", "services"):
+    for measure in GROWTH_MEASURES:
         growth = np.log((1.0 + summary[f"{measure}_yoy_change"]).clip(lower=LOG_FLOOR))
         median, z, _ = peer_robust_z(
             growth,
@@ -49,7 +50,7 @@ def growth_features(summary: pd.DataFrame, min_peer_group_size: int) -> pd.DataF
             min_peer_group_size,
         )
         out[f"{measure}_yoy_change_peer_median"] = np.expm1(median).where(growth.notna())
-        out[f"{measure}_growth_robust_z"] = z
+        out[growth_feature(measure)] = z
     return out
 
 
@@ -57,13 +58,13 @@ def size_features(summary: pd.DataFrame, min_peer_group_size: int) -> pd.DataFra
     """Size columns for `summary` (same index): per measure the ratio to the peers' median (geometric) and
     the robust z of its log, and size_peer_scope ("specialty" or "all")."""
     out = pd.DataFrame(index=summary.index)
-    for measure in ("total_services", "total_medicare_payment"):
+    for measure in SIZE_MEASURES:
         log_size = np.log(summary[measure].clip(lower=LOG_FLOOR))
         median, z, is_fallback = peer_robust_z(
             log_size, summary[["data_year", "provider_type"]], summary[["data_year"]], min_peer_group_size
         )
         out[f"{measure}_peer_ratio"] = np.exp(log_size - median)
-        out[f"{measure}_peer_robust_z"] = z
+        out[size_feature(measure)] = z
         if measure == "total_services":
             out["size_peer_scope"] = np.where(is_fallback, "all", "specialty")
     return out

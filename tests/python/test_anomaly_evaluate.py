@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from deep_medicare.evaluate import (
+from deep_medicare_dev.evaluate import (
     RECIPES,
     SUBTLE_RECIPES,
     evaluation_metrics,

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deep_medicare.evidence import EVIDENCE_INPUTS, family_evidence, npi_ranks, size_bands
+from deep_medicare.evidence import family_evidence, npi_ranks, size_bands
+from deep_medicare.feature_sets import EVIDENCE_INPUTS
 
 
 def provider_years(count: int = 20, year: int = 2020) -> pd.DataFrame:

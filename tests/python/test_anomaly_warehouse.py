@@ -8,10 +8,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from deep_medicare.benchmark import generate_code_features, generate_evidence, generate_year_summary
 from deep_medicare.features import build_features
 from deep_medicare.inputs import read_provider_years
 from deep_medicare.pipeline import score_warehouse, warehouse_features
+from deep_medicare_dev.benchmark import generate_code_features, generate_evidence, generate_year_summary
 
 KEY = ["data_year", "npi"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from deep_medicare.national_benchmark import generate_years, warm_page_cache
+from deep_medicare_dev.national_benchmark import generate_years, warm_page_cache
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_GLOB = str(REPO_ROOT / "data" / "sample" / "*.csv.gz")

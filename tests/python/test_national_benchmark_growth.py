@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from deep_medicare import national_benchmark
-from deep_medicare.national_benchmark import Measurement, growth_figures, report
+from deep_medicare_dev import national_benchmark
+from deep_medicare_dev.national_benchmark import Measurement, growth_figures, report
 
 ONE_YEAR = {
     "data_year": 2021,

@@ -8,7 +8,7 @@ mutation, every command runs once on the unchanged copy and must pass, so a muta
 test that fails anyway. A mutation whose line is no longer in its file fails the check too: the list must
 follow the code.
 
-    python -m deep_medicare.mutation_check [--only NAME ...] [--list]
+    python -m deep_medicare_dev.mutation_check [--only NAME ...] [--list]
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ stage of `score_warehouse`: features (read one data year at a time, growth, size
 scoring with ranks and flags, reasons, and writing the table (the roll-ups Python does not read join in
 DuckDB). `--years 1 --provider-years 1100000` is one national year.
 
-    python -m deep_medicare.benchmark [--provider-years 1000000] [--years 9] [--seed 0]
+    python -m deep_medicare_dev.benchmark [--provider-years 1000000] [--years 9] [--seed 0]
 """
 
 from __future__ import annotations
@@ -25,9 +25,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from deep_medicare.evidence import EVIDENCE_INPUTS
 from deep_medicare.explanations import explain
-from deep_medicare.feature_sets import PEER_METRICS, peer_prefix
+from deep_medicare.feature_sets import EVIDENCE_INPUTS, EVIDENCE_MEASURES, PEER_METRICS, peer_prefix
 from deep_medicare.pipeline import context_reader, output_columns, warehouse_features, with_code_features
 from deep_medicare.scoring import rank_and_flag, score_features
 
@@ -137,12 +136,15 @@ def generate_evidence(code_features: pd.DataFrame, year_summary: pd.DataFrame, s
     frame["excess_payment_volume"] = payment * np.exp(-price) * (1.0 - np.exp(-volume))
     frame["excess_payment"] = frame["excess_payment_price"] + frame["excess_payment_volume"]
     frame["peer_expected_payment"] = payment - frame["excess_payment"]
-    for measure, shrunk in (
-        ("payment_per_service", price),
-        ("services_per_beneficiary", volume),
-        ("beneficiary_day_services_per_beneficiary", volume * 0.8),
-        ("add_on_services_per_beneficiary", volume + rng.normal(0.0, 0.05, rows)),
-    ):
+    # The generated shrunk log ratio of each evidence measure (as METRIC_SPREAD is per peer metric).
+    shrunk_of = {
+        "payment_per_service": price,
+        "services_per_beneficiary": volume,
+        "beneficiary_day_services_per_beneficiary": volume * 0.8,
+        "add_on_services_per_beneficiary": volume + rng.normal(0.0, 0.05, rows),
+    }
+    for measure in EVIDENCE_MEASURES:
+        shrunk = shrunk_of[measure]
         frame[f"{measure}_shrunk_log_ratio"] = shrunk
         frame[f"{measure}_new_log_ratio"] = np.minimum(shrunk, shrunk * rng.uniform(-0.5, 0.5, rows))
     has_neighbour = rng.random(rows) < 0.9

@@ -12,7 +12,7 @@ marts.provider_anomaly_scores, and report ROC-AUC and precision at k (k = the nu
 and overall. Injected rows stay valid: services >= beneficiary-day services >= beneficiaries >= 11 and
 payment <= allowed.
 
-    python -m deep_medicare.evaluate [--project-dir .] [--set standard|subtle|all] [--per-recipe 30]
+    python -m deep_medicare_dev.evaluate [--project-dir .] [--set standard|subtle|all] [--per-recipe 30]
         [--seed 0] [--keep DIR]
 """
 

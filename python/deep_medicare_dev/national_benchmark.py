@@ -13,7 +13,7 @@ and prints wall time, peak memory (RSS of the whole process tree) and the DuckDB
 With --growth (two years or more) the same run first scans and builds the last year alone, so the growth
 of the build with the data (the issue's "two years at most 2.2x one") compares two builds of one run.
 
-    python -m deep_medicare.national_benchmark [--rows 10000000] [--years 1] [--seed 0] [--growth]
+    python -m deep_medicare_dev.national_benchmark [--rows 10000000] [--years 1] [--seed 0] [--growth]
 """
 
 from __future__ import annotations
