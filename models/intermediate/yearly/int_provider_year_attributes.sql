@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized=year_refresh_materialization(),
-        incremental_strategy='year_refresh',
-        year_reach='same',
-        on_schema_change='append_new_columns',
-        post_hook="{{ record_year_loads() }}"
-    )
-}}
+{{ config(year_reach='same') }}
 {%- set years = refresh_years() %}
 with
 

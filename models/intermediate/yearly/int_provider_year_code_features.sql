@@ -55,15 +55,7 @@
     ('base_hcpcs_code', 'base_hcpcs_code'),
 ] %}
 
-{{
-    config(
-        materialized=year_refresh_materialization(),
-        incremental_strategy='year_refresh',
-        year_reach='next',
-        on_schema_change='append_new_columns',
-        post_hook="{{ record_year_loads() }}"
-    )
-}}
+{{ config(year_reach='next') }}
 {%- set years = refresh_years() %}
 with
 

@@ -27,15 +27,7 @@
     'add_on_services_per_beneficiary',
 ] %}
 
-{{
-    config(
-        materialized=year_refresh_materialization(),
-        incremental_strategy='year_refresh',
-        year_reach='adjacent',
-        on_schema_change='append_new_columns',
-        post_hook="{{ record_year_loads() }}"
-    )
-}}
+{{ config(year_reach='adjacent') }}
 {%- set years = refresh_years() %}
 with
 

@@ -1,18 +1,10 @@
 {#-
     Yearly totals of each HCPCS code, nationally and broken down by place of service and by specialty: the
     providers, services, charges, allowed amount and payment of one breakdown value, code and data year.
-    Everything here lies within one data year, so it is incremental by year (macros/year_refresh.sql);
+    Everything here lies within one data year, so it is incremental by year (macros/refresh/year_refresh.sql);
     int_service_cost_trends follows these totals through the years.
 -#}
-{{
-    config(
-        materialized=year_refresh_materialization(),
-        incremental_strategy='year_refresh',
-        year_reach='same',
-        on_schema_change='append_new_columns',
-        post_hook="{{ record_year_loads() }}"
-    )
-}}
+{{ config(year_reach='same') }}
 {%- set years = refresh_years() %}
 
 with

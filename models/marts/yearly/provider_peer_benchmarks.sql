@@ -14,12 +14,8 @@
 
 {{
     config(
-        materialized=year_refresh_materialization(),
-        incremental_strategy='year_refresh',
         year_reach='same',
-        on_schema_change='append_new_columns',
-        build_by_data_year=true,
-        post_hook="{{ record_year_loads() }}"
+        build_by_data_year=true
     )
 }}
 {%- set years = refresh_years() %}

@@ -4,17 +4,9 @@
     order, then rows in file order); every later row holding it is listed here with the reason it is
     rejected. Aggregates, not a window over every row, so a national year stays a hash pass over the
     year and one hash of the key of base_cms__provider_service_rows.
-    Incremental by data year (macros/year_refresh.sql): keys never cross a data year.
+    Incremental by data year (macros/refresh/year_refresh.sql): keys never cross a data year.
 -#}
-{{
-    config(
-        materialized=year_refresh_materialization(),
-        incremental_strategy='year_refresh',
-        year_reach='same',
-        on_schema_change='append_new_columns',
-        post_hook=["{{ record_year_loads() }}"]
-    )
-}}
+{{ config(year_reach='same') }}
 {%- set years = refresh_years() %}
 
 with

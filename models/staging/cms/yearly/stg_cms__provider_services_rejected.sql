@@ -1,12 +1,9 @@
 -- depends_on: {{ ref('base_cms__provider_service_rows') }}
 {{
     config(
-        materialized=year_refresh_materialization(),
-        incremental_strategy='year_refresh',
         year_reach='same',
-        on_schema_change='append_new_columns',
         pre_hook="{{ keep_file_order('on') }}",
-        post_hook=["{{ keep_file_order('off') }}", "{{ record_year_loads() }}"]
+        post_hook="{{ keep_file_order('off') }}"
     )
 }}
 {%- set years = refresh_years() %}
