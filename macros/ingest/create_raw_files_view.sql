@@ -33,3 +33,9 @@
     {%- endif -%}
     {{- return('create schema if not exists raw_files; ' ~ view_sql) -}}
 {%- endmacro %}
+
+{#- Spark runs one statement at a time: the schema first, then the view as the hook's SQL. -#}
+{% macro spark__create_raw_files_view(pattern, view_sql) -%}
+    {%- do run_query('create schema if not exists raw_files') -%}
+    {{- return(view_sql) -}}
+{%- endmacro %}

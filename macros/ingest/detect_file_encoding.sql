@@ -45,3 +45,8 @@
     {%- endset -%}
     {{- return('utf-8' if run_query(utf8_probe).rows[0][0] == latin1[0] else 'latin-1') -}}
 {%- endmacro %}
+
+{#- Spark's text source reads UTF-8 only. -#}
+{% macro spark__detect_file_encoding(path) -%}
+    {{- return('utf-8') -}}
+{%- endmacro %}

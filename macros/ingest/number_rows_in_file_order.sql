@@ -28,3 +28,8 @@
         staged_rows.source_row_number is null
         and staged_rows.source_file = file_starts.source_file
 {%- endmacro %}
+
+{#- Spark reads each line on its own and numbers rows in the query: nothing to renumber. -#}
+{% macro spark__number_rows_in_file_order(model_relation) -%}
+    select 'rows numbered in file order by the query' as spark_no_op
+{%- endmacro %}

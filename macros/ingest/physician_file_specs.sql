@@ -98,3 +98,13 @@
 {% macro default__file_glob_sql(pattern) -%}
     select file from glob({{ sql_string(pattern) }}) order by file
 {%- endmacro %}
+
+{#-
+    file_glob_sql() on Spark: the binary-file source lists the matching files without reading them (only
+    `path` is selected), each path spelled as the pattern spells it (spark_path_as_given).
+-#}
+{% macro spark__file_glob_sql(pattern) -%}
+    select distinct {{ spark_path_as_given('path', pattern) }} as file
+    from binaryFile.`{{ pattern }}`
+    order by file
+{%- endmacro %}

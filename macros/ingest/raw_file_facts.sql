@@ -19,3 +19,20 @@
         deep_medicare_file_sha256(filename) as content_sha256
     from read_blob([{{ path_literals | join(', ') }}])
 {%- endmacro %}
+
+{#-
+    raw_file_facts() on Spark: one scan of the binary-file source per file, hashed with sha2(). Spark holds a
+    file's bytes in one value, so a file over 2 GB (a national year) cannot be hashed this way yet; its
+    modification time has milliseconds, where DuckDB's has microseconds.
+-#}
+{% macro spark__raw_file_facts(paths) -%}
+    {%- for path in paths %}
+    select
+        {{ sql_string(path) }} as source_file,
+        length as size_bytes,
+        modificationTime as last_modified,
+        sha2(content, 256) as content_sha256
+    from binaryFile.`{{ path }}`
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

@@ -139,3 +139,8 @@
     {%- endfor -%}
     select 'recovered lines swallowed by unterminated quotes' as step
 {%- endmacro %}
+
+{#- Spark parses each line on its own: no line swallows the next. -#}
+{% macro spark__recover_swallowed_lines(model_relation) -%}
+    select 'no line swallowed: each line is parsed on its own' as spark_no_op
+{%- endmacro %}

@@ -96,3 +96,35 @@
     from rejected_lines
     group by all
 {%- endmacro %}
+
+{#- The lines Spark could not parse, as DuckDB's post-hook saves its reader's rejects (same table and columns). -#}
+{% macro spark__save_csv_reader_rejects(model_relation) -%}
+    {%- set specs = physician_file_specs() -%}
+    {%- set side_table = model_relation.schema ~ '.base_cms__provider_service_malformed_lines' -%}
+    {#- Spark replaces only tables of its own formats (Delta): drop, then create -#}
+    {%- if execute -%}
+        {%- do run_query('drop table if exists ' ~ side_table) -%}
+    {%- endif -%}
+    create table {{ side_table }}
+    using parquet as
+    {%- for spec in specs %}
+    select
+        {{ sql_string(spec.path) }} as source_file,
+        {{ spec.data_year }} as data_year,
+        cast(line_number as bigint) as line_number,
+        'MALFORMED LINE' as error_types,
+        {{ sql_string('Spark could not read the line as ' ~ spec.header | length ~ ' fields') }} as error_message,
+        line as raw_line
+    from ({{ spark_parsed_physician_lines(spec) }}) as parsed
+    where fields._corrupt_record is not null
+    union all
+    {%- endfor %}
+    select
+        cast(null as string) as source_file,
+        cast(null as int) as data_year,
+        cast(null as bigint) as line_number,
+        cast(null as string) as error_types,
+        cast(null as string) as error_message,
+        cast(null as string) as raw_line
+    where false
+{%- endmacro %}

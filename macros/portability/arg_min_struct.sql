@@ -1,8 +1,8 @@
 {#-
     The aggregate that keeps, of each group, the values of the row with the smallest key: `values` and `keys`
     are lists of [name, SQL expression]; the key compares field by field in that order. The result is one
-    struct column; struct_fields() spreads it into its fields. DuckDB: arg_min over struct_pack; Spark: min_by
-    over named_struct (Spark orders structs field by field too).
+    struct column, whose fields a select reads as column.field on either engine. DuckDB: arg_min over
+    struct_pack; Spark: min_by over named_struct (Spark orders structs field by field too).
 -#}
 {% macro arg_min_struct(values, keys) -%}
     {{- return(adapter.dispatch('arg_min_struct', 'deep_medicare')(values, keys)) -}}
@@ -36,17 +36,4 @@
             {%- endfor %}
         )
     )
-{%- endmacro %}
-
-{#- Every field of the struct column `column` as a column of its own. -#}
-{% macro struct_fields(column) -%}
-    {{- return(adapter.dispatch('struct_fields', 'deep_medicare')(column)) -}}
-{%- endmacro %}
-
-{% macro default__struct_fields(column) -%}
-    unnest({{ column }})
-{%- endmacro %}
-
-{% macro spark__struct_fields(column) -%}
-    {{ column }}.*
 {%- endmacro %}

@@ -16,3 +16,8 @@
         reset session preserve_insertion_order
     {%- endif -%}
 {%- endmacro %}
+
+{#- Spark numbers lines from their position in the file: nothing to set. -#}
+{% macro spark__keep_file_order(state) -%}
+    select 'file order from line numbers' as spark_no_op
+{%- endmacro %}

@@ -25,17 +25,28 @@
             temporary, relation, compiled_code, language, partitioned_by, sorted_by
         )) -}}
     {%- endif -%}
+    {#- the rows of each data year of the model's query -#}
+    {%- set year_queries = [] -%}
+    {%- for year in years -%}
+        {%- set year_query -%}
+    select * from (
+        {{ compiled_code }}
+    ) as model_year_rows
+    {{ where_refresh_years([year]) }}
+        {%- endset -%}
+        {%- do year_queries.append(year_query) -%}
+    {%- endfor -%}
     {%- set contract_enforced = config.get('contract').enforced and not temporary -%}
     {%- set target = relation.include(database=(not temporary), schema=(not temporary)) -%}
     {{ dbt.duckdb__create_table_as(
-        temporary, relation, year_of_model_sql(compiled_code, years[0]), language, partitioned_by, sorted_by
+        temporary, relation, year_queries[0], language, partitioned_by, sorted_by
     ) }};
-    {%- for year in years[1:] %}
+    {%- for year_query in year_queries[1:] %}
         insert into {{ target }} {{ get_column_names() if contract_enforced }} (
             {%- if contract_enforced %}
-                {{ get_select_subquery(year_of_model_sql(compiled_code, year)) }}
+                {{ get_select_subquery(year_query) }}
             {%- else %}
-                {{ year_of_model_sql(compiled_code, year) }}
+                {{ year_query }}
             {%- endif %}
         );
     {%- endfor %}

@@ -42,6 +42,11 @@
     )
 {%- endmacro %}
 
+{#- Spark rebuilds every model whole: no record. -#}
+{% macro spark__create_year_loads_table() -%}
+    {{- return('') -}}
+{%- endmacro %}
+
 {#- md5 of this model and every model and seed upstream of it: dbt's checksum of each file, and the config,
     constraints and column types its yml gives it. -#}
 {% macro year_refresh_code_fingerprint() -%}
@@ -211,6 +216,10 @@
         content_sha256,
         current_timestamp
     from {{ ref('base_cms__physician_files') }}
+{%- endmacro %}
+
+{% macro spark__record_year_loads() -%}
+    select 'no yearly refresh on Spark' as spark_no_op
 {%- endmacro %}
 
 {#- The raw files (physician_file_paths()) of the given data years. -#}

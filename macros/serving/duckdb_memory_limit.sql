@@ -7,13 +7,24 @@
     database, so the post-hook restores exactly what the profile configured (MEDICARE_DUCKDB_MEMORY_LIMIT).
 -#}
 {% macro cap_duckdb_memory_limit(cap) -%}
-    {%- set configured = profile_duckdb_memory_limit() -%}
+    {#- the profile's memory_limit (config_options), or none on a target that sets none -#}
+    {%- set configured = (target.get('config_options') or {}).get('memory_limit') -%}
     {#- (an empty hook runs nothing; a select would leave a result open that the Python model trips on) -#}
     {%- if configured is none -%}
         {{- return('') -}}
     {%- endif -%}
-    {%- set cap_bytes = duckdb_size_bytes(cap) -%}
-    {%- set configured_bytes = duckdb_size_bytes(configured) -%}
+    {#- bytes in a DuckDB size ('2500MB', '1.5 GiB', '800kb'); none for a share of RAM ('80%') or anything else -#}
+    {%- set units = {
+        none: 1, 'b': 1, 'bytes': 1,
+        'kb': 1000, 'mb': 1000 ** 2, 'gb': 1000 ** 3, 'tb': 1000 ** 4,
+        'kib': 1024, 'mib': 1024 ** 2, 'gib': 1024 ** 3, 'tib': 1024 ** 4,
+    } -%}
+    {%- set sizes_bytes = [] -%}
+    {%- for size in [cap, configured] -%}
+        {%- set match = modules.re.match('^\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmgt]i?b|b|bytes)?\\s*$', (size | string) | lower) -%}
+        {%- do sizes_bytes.append(none if match is none else match.group(1) | float * units[match.group(2)]) -%}
+    {%- endfor -%}
+    {%- set cap_bytes, configured_bytes = sizes_bytes -%}
     {%- if cap_bytes is none -%}
         {{- exceptions.raise_compiler_error(
             "var anomaly_scoring_duckdb_memory_limit is '" ~ cap ~ "': give a size such as 1GB or 1500MB."
@@ -23,29 +34,9 @@
 {%- endmacro %}
 
 {% macro restore_duckdb_memory_limit() -%}
-    {%- set configured = profile_duckdb_memory_limit() -%}
+    {%- set configured = (target.get('config_options') or {}).get('memory_limit') -%}
     {%- if configured is none -%}
         {{- return('') -}}
     {%- endif -%}
     set memory_limit = {{ sql_string(configured) }}
-{%- endmacro %}
-
-{#- The profile's memory_limit (config_options), or none on a target that sets none. -#}
-{% macro profile_duckdb_memory_limit() -%}
-    {%- set options = target.get('config_options') or {} -%}
-    {{- return(options.get('memory_limit')) -}}
-{%- endmacro %}
-
-{#- Bytes in a DuckDB size ('2500MB', '1.5 GiB', '800kb'); none for a share of RAM ('80%') or anything else. -#}
-{% macro duckdb_size_bytes(size) -%}
-    {%- set match = modules.re.match('^\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmgt]i?b|b|bytes)?\\s*$', (size | string) | lower) -%}
-    {%- if match is none -%}
-        {{- return(none) -}}
-    {%- endif -%}
-    {%- set units = {
-        none: 1, 'b': 1, 'bytes': 1,
-        'kb': 1000, 'mb': 1000 ** 2, 'gb': 1000 ** 3, 'tb': 1000 ** 4,
-        'kib': 1024, 'mib': 1024 ** 2, 'gib': 1024 ** 3, 'tib': 1024 ** 4,
-    } -%}
-    {{- return(match.group(1) | float * units[match.group(2)]) -}}
 {%- endmacro %}

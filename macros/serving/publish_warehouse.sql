@@ -49,3 +49,24 @@
     {%- endset -%}
     {{- return(record_build ~ '; checkpoint; select deep_medicare_publish_warehouse()') -}}
 {%- endmacro %}
+
+{#-
+    Spark: a Spark build writes its tables in place, in the Spark warehouse folder, so there is no build file
+    to publish. The anomaly scores are no dbt node on Spark (dbt-spark's session method runs no Python
+    models), so once a run has built the relations they read, it says what writes them.
+-#}
+{% macro spark__publish_warehouse(results) -%}
+    {%- set evidence_built = results
+        | selectattr('node.name', 'equalto', 'int_provider_year_evidence')
+        | selectattr('status', 'equalto', 'success')
+        | list -%}
+    {%- if execute and evidence_built -%}
+        {%- do log(
+            'provider_anomaly_scores is written on Spark by the scoring package, not by dbt: run '
+            ~ '.venv-spark/bin/python -m deep_medicare.spark_scores (make build-spark does; README, '
+            ~ '"Running on Spark")',
+            info=true
+        ) -%}
+    {%- endif -%}
+    {{- return('') -}}
+{%- endmacro %}

@@ -61,10 +61,25 @@ deciding_rows as (
 
 provider_years as (
     select
-        npi,
-        data_year,
-        -- a struct's unnest is one column per field, each named after its field
-        {{ struct_fields('attributes') }} -- noqa: AL03
+        deciding_rows.npi,
+        deciding_rows.data_year,
+        deciding_rows.attributes.provider_last_org_name,
+        deciding_rows.attributes.provider_first_name,
+        deciding_rows.attributes.provider_middle_initial,
+        deciding_rows.attributes.provider_credentials,
+        deciding_rows.attributes.provider_gender,
+        deciding_rows.attributes.provider_entity_code,
+        deciding_rows.attributes.provider_street_1,
+        deciding_rows.attributes.provider_street_2,
+        deciding_rows.attributes.provider_city,
+        deciding_rows.attributes.provider_state,
+        deciding_rows.attributes.provider_state_fips,
+        deciding_rows.attributes.provider_zip5,
+        deciding_rows.attributes.provider_ruca,
+        deciding_rows.attributes.provider_ruca_description,
+        deciding_rows.attributes.provider_country,
+        deciding_rows.attributes.provider_type,
+        deciding_rows.attributes.medicare_participation_indicator
     from deciding_rows
 ),
 
