@@ -5,8 +5,8 @@ few outliers cannot inflate. When MAD is 0 (more than half the group shares one 
 z-score of Iglewicz and Hoaglin is used instead: (x - median) / (1.2533 * mean absolute deviation).
 
 The constants here are the Python home of each; the SQL models take theirs from the dbt macro
-anomaly_constant (macros/anomaly_constants.sql), and tests/python/test_anomaly_constants.py checks that
-the two agree.
+anomaly_constant (macros/anomaly/anomaly_constants.sql), and tests/python/test_anomaly_constants.py checks
+that the two agree.
 """
 
 from __future__ import annotations

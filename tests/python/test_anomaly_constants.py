@@ -9,7 +9,7 @@ from pathlib import Path
 from deep_medicare import robust, scoring, year_features
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-MACRO = REPO_ROOT / "macros" / "anomaly_constants.sql"
+MACRO = REPO_ROOT / "macros" / "anomaly" / "anomaly_constants.sql"
 
 
 def macro_constants() -> dict[str, float]:

@@ -1,5 +1,5 @@
-"""The yearly incremental refresh (macros/year_refresh.sql) equals a full build, after adding a year's file,
-replacing one with a revised copy, and removing one.
+"""The yearly incremental refresh (macros/refresh/year_refresh.sql) equals a full build, after adding a year's
+file, replacing one with a revised copy, and removing one.
 
 One scratch warehouse is refreshed step by step with `dbt build` (every data test runs on the refreshed
 tables, and it publishes); after each step a second scratch warehouse is built from scratch over the same
@@ -27,8 +27,8 @@ import pytest
 from serving_support import MARTS, PUBLISHED_LINE, Scratch, sample_files
 
 SAMPLE_YEARS = range(2013, 2022)
-# Models the refresh keeps by data year, with their reach (macros/year_refresh.sql); a fixed list, so a model
-# that stops being incremental, or changes reach, fails here.
+# Models the refresh keeps by data year, with their reach (macros/refresh/year_refresh.sql); a fixed list, so
+# a model that stops being incremental, or changes reach, fails here.
 SAME_YEAR_MODELS = (
     "base_cms__provider_service_rows",
     "base_cms__provider_service_repeated_keys",

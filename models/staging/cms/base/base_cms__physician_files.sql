@@ -1,7 +1,7 @@
 {#-
     One row per raw CMS file the build reads: its path, data year (from its name, or the var
     physician_file_years), size, modification time and the SHA-256 of its bytes. The yearly incremental
-    refresh (macros/year_refresh.sql) compares these with the files each model was last built from, so a
+    refresh (macros/refresh/year_refresh.sql) compares these with the files each model was last built from, so a
     revised file is found by its content. raw_file_facts() reads the facts: on DuckDB the hashes come from the
     project's dbt-duckdb plugin, which caches them beside the build file while a file's size, time and inode
     are unchanged (a national year hashes in about 5 s the first time).

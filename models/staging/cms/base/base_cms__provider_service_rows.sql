@@ -1,6 +1,12 @@
+{#-
+    Kept by data year like the models of the yearly/ folders, but outside them, so this block sets the
+    shared refresh config itself: dbt runs a folder's post-hooks before a model's own, and
+    record_year_loads() must come after save_csv_reader_rejects(), which reads the record it replaces
+    (docs/decisions/0021-refresh-config-once.md).
+-#}
 {{
     config(
-        materialized=year_refresh_materialization(),
+        materialized='table' if target.type == 'spark' else 'incremental',
         incremental_strategy='year_refresh',
         year_reach='same',
         on_schema_change='append_new_columns',
@@ -27,7 +33,7 @@
     order they were written in (the session keeps insertion order); recover_swallowed_lines() quarantines a line whose quote never
     closes and stages the lines the reader ran on into; save_csv_reader_rejects() keeps every line the
     reader could not parse.
-    Incremental by data year (macros/year_refresh.sql): a build reads only the files of the years whose raw
+    Incremental by data year (macros/refresh/year_refresh.sql): a build reads only the files of the years whose raw
     files changed since the last build.
 #}
 -- raw files: {{ source('cms', 'physician_by_provider_and_service') }}
