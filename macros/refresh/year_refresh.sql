@@ -1,5 +1,5 @@
 {#-
-    The yearly incremental refresh (README, "Serving: Refresh"). A model whose grain includes data_year is
+    The yearly incremental refresh (docs/architecture.md, "Refresh"). A model whose grain includes data_year is
     materialized='incremental' with incremental_strategy='year_refresh': a build recomputes only the data
     years whose raw files changed since that model was last built, and leaves every other year's rows as
     they were. A year changes when a file of it is added, removed, renamed or revised: the raw files are

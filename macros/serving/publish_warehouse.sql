@@ -63,8 +63,7 @@
     {%- if execute and evidence_built -%}
         {%- do log(
             'provider_anomaly_scores is written on Spark by the scoring package, not by dbt: run '
-            ~ '.venv-spark/bin/python -m deep_medicare.spark_scores (make build-spark does; README, '
-            ~ '"Running on Spark")',
+            ~ '.venv-spark/bin/python -m deep_medicare.spark_scores (make build-spark does; docs/spark.md)',
             info=true
         ) -%}
     {%- endif -%}

@@ -1,8 +1,8 @@
 """provider_anomaly_scores on Apache Spark: the scoring's entry point for the Spark target.
 
 dbt-spark's session method runs no Python models, so on Spark the scores are written by this module once
-`dbt build --target spark` has built the SQL models (`make build-spark` runs both, README "Running on
-Spark"):
+`dbt build --target spark` has built the SQL models (`make build-spark` runs both;
+docs/spark.md):
 
     .venv-spark/bin/python -m deep_medicare.spark_scores
 

@@ -158,7 +158,7 @@ def test_rank_and_flag_of_rows_in_any_order_ranks_ties_by_npi():
 
 
 def test_anomaly_score_is_nine_tenths_evidence_and_one_tenth_peer_score_a_quarter_of_it_isolation():
-    # The stated mix (the README's ranking section): anomaly_score = 0.9 * e / (e + 1) + 0.1 * peer, where
+    # The stated mix (docs/anomaly-scores.md): anomaly_score = 0.9 * e / (e + 1) + 0.1 * peer, where
     # e is the weighed evidence and peer = 0.25 * isolation + 0.75 * robust. Evidence 3 gives 0.9 * 0.75.
     features = feature_rows({2020: 80}).assign(evidence_score=lambda frame: np.linspace(0.0, 3.0, len(frame)))
     scored = score_features(features)

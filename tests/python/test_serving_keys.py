@@ -1,6 +1,6 @@
 """The warehouse describes itself: the marts carry their primary keys, their contracted column types and their
 comments in the DuckDB catalog, where BI tools read them (duckdb_tables(), duckdb_columns(),
-duckdb_constraints()). Expected: a fixed list written here (README, "Keys and contracts"), not read from the
+duckdb_constraints()). Expected: a fixed list written here (docs/serving.md, "Keys and contracts"), not read from the
 yml, so a key or a type dropped from the yml fails here."""
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def test_each_mart_has_its_grain_as_primary_key(served):
 
 
 def test_no_foreign_keys_because_duckdb_cannot_replace_a_referenced_table(served):
-    # README, "Keys and contracts": a referenced dimension could not be rebuilt; relationships are dbt tests.
+    # docs/serving.md, "Keys and contracts": a referenced dimension could not be rebuilt; relationships are dbt tests.
     assert [row for row in served["constraints"] if row[1] == "FOREIGN KEY"] == []
 
 

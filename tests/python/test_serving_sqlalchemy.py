@@ -1,6 +1,6 @@
 """BI tools such as Superset reach the warehouse through SQLAlchemy and duckdb-engine: they list schemas,
 tables and columns with the inspector, then read with pandas. That works with the pinned SQLAlchemy (2.0;
-2.1 breaks duckdb-engine's column reflection) through the read-only URL the README gives.
+2.1 breaks duckdb-engine's column reflection) through the read-only URL docs/serving.md gives.
 
 Expected figures: the fact table's totals from the raw files (serving_support.sample_totals); columns and
 row counts as DuckDB's own catalog reports them, a route apart from SQLAlchemy's reflection.
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:duckdb-engine doesn't yet suppor
 
 
 def read_only_url(path: Path) -> str:
-    """The connection URL the README gives (Serving, Connecting), for the served file at path."""
+    """The connection URL docs/serving.md gives ("Connecting"), for the served file at path."""
     return f"duckdb:///{path}?access_mode=read_only"
 
 

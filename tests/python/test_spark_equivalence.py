@@ -3,7 +3,7 @@
 The Spark target writes its tables as Parquet files (under $MEDICARE_SPARK_WAREHOUSE/tables/<schema>.db/),
 so DuckDB reads them back and compares them with the served warehouse: the same columns and the same rows,
 for every table of the project, the anomaly scores included (written on Spark by
-`python -m deep_medicare.spark_scores`; README, "Running on Spark").
+`python -m deep_medicare.spark_scores`; docs/spark.md).
 """
 
 from __future__ import annotations
