@@ -63,8 +63,10 @@ MANIFEST = REPO_ROOT / "target" / "manifest.json"
 def catalog(path: Path) -> dict:
     """The marts schema as DuckDB's catalog describes it: tables, columns and constraints."""
     with duckdb.connect(str(path), read_only=True) as connection:
+        # a mart may be a view of an intermediate table (provider_peer_benchmarks): no key, but a comment
         tables = connection.execute(
-            "select table_name, has_primary_key, comment from duckdb_tables() where schema_name = 'marts'"
+            "select table_name, has_primary_key, comment from duckdb_tables() where schema_name = 'marts' "
+            "union all select view_name, false, comment from duckdb_views() where schema_name = 'marts'"
         ).fetchall()
         columns = connection.execute(
             "select table_name, column_name, data_type, is_nullable, comment from duckdb_columns() "
