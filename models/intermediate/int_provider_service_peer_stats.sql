@@ -5,7 +5,7 @@
     row's percent rank in it. A level is a partition, not a copy of the query: one loop over the levels.
     Each level's group is one 64-bit hash of its keys, so partitions compare one integer instead of up to five
     text columns (assert_peer_group_ids_do_not_collide guards the hash). Partitions also name data_year (every
-    group lies in one year), so a filter on data_year (provider_peer_benchmarks' yearly refresh) reaches the
+    group lies in one year), so a filter on data_year (int_provider_service_peer_benchmarks' yearly refresh) reaches the
     scans below the windows.
     Percent rank is (rank - 1) / (rows with a value - 1): 0 lowest, 1 highest, 0 alone; null where the rate is
     null (nulls sort last, so they never take a rank from a value).
@@ -17,7 +17,7 @@
     - statistics: every count, median and MAD of a level shares one window, partitioned by the level's group.
     The two meet on the row key: a 64-bit hash of the row's grain within its year
     (assert_peer_row_keys_do_not_collide guards it). Bounded memory, cost linear in the rows.
-    A view: provider_peer_benchmarks reads it once.
+    A view: int_provider_service_peer_benchmarks reads it once.
 -#}
 {{ config(materialized='view') }}
 {%- set metrics = peer_metrics() %}

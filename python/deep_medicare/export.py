@@ -30,14 +30,13 @@ MANIFEST = "manifest.json"
 
 
 def mart_tables(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, bool]]:
-    """(table, has a data_year column) for every table of the marts schema, by name."""
+    """(relation, has a data_year column) for every table and view of the marts schema, by name (a mart may
+    be a view of an intermediate table: provider_peer_benchmarks)."""
     return connection.execute(
         f"""
         select table_name, bool_or(column_name = '{PARTITION_COLUMN}')
         from duckdb_columns()
-        where schema_name = '{MARTS_SCHEMA}' and table_name in (
-            select table_name from duckdb_tables() where schema_name = '{MARTS_SCHEMA}'
-        )
+        where schema_name = '{MARTS_SCHEMA}'
         group by table_name
         order by table_name
         """

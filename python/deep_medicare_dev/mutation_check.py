@@ -47,18 +47,18 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "1 cost_trends_by_specialty emptied by a filter typo",
         "models/marts/cost_trends_by_specialty.sql",
-        "where breakdown = 'specialty'",
-        "where breakdown = 'speciality'",
+        "breakdown='specialty'",
+        "breakdown='speciality'",
     ),
     Mutation(
         "2 peer fallback at the minimum size instead of below it",
-        "models/marts/yearly/provider_peer_benchmarks.sql",
+        "models/intermediate/yearly/int_provider_service_peer_benchmarks.sql",
         "specialty_group_size < {{ var('min_peer_group_size') }} as is_peer_fallback",
         "specialty_group_size <= {{ var('min_peer_group_size') }} as is_peer_fallback",
     ),
     Mutation(
         "2b state peer fallback at the minimum size instead of below it",
-        "models/marts/yearly/provider_peer_benchmarks.sql",
+        "models/intermediate/yearly/int_provider_service_peer_benchmarks.sql",
         "state_group_size < {{ var('min_peer_group_size') }} as is_state_peer_fallback",
         "state_group_size <= {{ var('min_peer_group_size') }} as is_state_peer_fallback",
     ),
@@ -119,6 +119,13 @@ MUTATIONS: tuple[Mutation, ...] = (
         "DOLLAR_EXPONENT = 0.2",
         "DOLLAR_EXPONENT = 0.3",
         pytest_command("tests/python/test_anomaly_evidence.py"),
+    ),
+    Mutation(
+        "10 standardized payment summed from the standardized average rounded to cents",
+        "models/marts/yearly/fct_provider_service_year.sql",
+        "        total_standardized_payment\n    from provider_services",
+        "        cast(round(avg_medicare_standardized_amount, 2) * total_services as decimal(38, 13))"
+        " as total_standardized_payment\n    from provider_services",
     ),
 )
 

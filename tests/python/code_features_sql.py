@@ -1,8 +1,8 @@
 """Run the SQL model int_provider_year_code_features on hand-made rows.
 
 dbt compiles the model (once per value of min_peer_group_size, into a throwaway folder); each run creates the
-model's two inputs, provider_peer_benchmarks and the seed hcpcs_add_on_codes, as tables of an in-memory DuckDB
-under the names the compiled SQL refers to, and runs the SQL unchanged.
+model's two inputs, int_provider_service_peer_benchmarks and the seed hcpcs_add_on_codes, as tables of an
+in-memory DuckDB under the names the compiled SQL refers to, and runs the SQL unchanged.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from deep_medicare.feature_sets import PEER_METRICS, peer_prefix
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 MODEL = "int_provider_year_code_features"
-INPUTS = ("model.deep_medicare.provider_peer_benchmarks", "seed.deep_medicare.hcpcs_add_on_codes")
+INPUTS = ("model.deep_medicare.int_provider_service_peer_benchmarks", "seed.deep_medicare.hcpcs_add_on_codes")
 
 # The seed hcpcs_add_on_codes as shipped (Mohs surgery: two bases, three add-ons).
 ADD_ON_CODES = pd.DataFrame(
@@ -39,7 +39,7 @@ ADD_ON_CODES = pd.DataFrame(
 )
 
 
-# Types of provider_peer_benchmarks columns, so a hand-made column of only nulls still has the mart's type.
+# Types of int_provider_service_peer_benchmarks columns, so a hand-made column of only nulls keeps its type.
 BENCHMARK_TYPES = {
     "data_year": "integer",
     "total_services": "double",
@@ -111,7 +111,7 @@ def code_features(
     min_peer_group_size: int = 11,
     column_types: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """The model's rows for the given provider_peer_benchmarks rows, sorted by (npi, data_year).
+    """The model's rows for the given int_provider_service_peer_benchmarks rows, sorted by (npi, data_year).
 
     Columns of the benchmarks get the mart's types (BENCHMARK_TYPES), or those of `column_types` (e.g.
     {"total_services": "decimal(18, 3)"}, as the mart types it).
@@ -119,7 +119,7 @@ def code_features(
     model = compiled_model(min_peer_group_size)
     casts = {**BENCHMARK_TYPES, **(column_types or {})}
     with duckdb.connect() as con:
-        frames = {"provider_peer_benchmarks": benchmarks, "hcpcs_add_on_codes": add_on_codes}
+        frames = {"int_provider_service_peer_benchmarks": benchmarks, "hcpcs_add_on_codes": add_on_codes}
         for name, frame in frames.items():
             database, schema, identifier = model.inputs[name]
             if database not in {
@@ -128,7 +128,7 @@ def code_features(
                 con.execute(f"attach ':memory:' as \"{database}\"")
             con.execute(f'create schema if not exists "{database}"."{schema}"')
             con.register("input_frame", frame)
-            types = casts if name == "provider_peer_benchmarks" else {}
+            types = casts if name == "int_provider_service_peer_benchmarks" else {}
             columns = ", ".join(
                 f'cast("{column}" as {types[column]}) as "{column}"' if column in types else f'"{column}"'
                 for column in frame.columns

@@ -1,6 +1,6 @@
 """The SQL model int_provider_year_code_features (per-code peer metrics and code mix rolled up to
-provider-years), run by DuckDB on small hand-made provider_peer_benchmarks rows with hand-computed expected
-values."""
+provider-years), run by DuckDB on small hand-made int_provider_service_peer_benchmarks rows with hand-computed
+expected values."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from deep_medicare.feature_sets import PEER_METRICS, peer_prefix
 def benchmark_row(
     npi: str, hcpcs_code: str, services: float, year: int = 2020, place: str = "O", **metrics: object
 ) -> dict:
-    """One provider_peer_benchmarks row: every metric at its peer median (ratio 1, z 0) unless given.
+    """One int_provider_service_peer_benchmarks row: every metric at its peer median (ratio 1, z 0) unless
+    given.
 
     Pass e.g. services_per_beneficiary_peer_ratio=2.0 and services_per_beneficiary_peer_robust_z=4.0.
     """

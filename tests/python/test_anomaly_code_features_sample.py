@@ -1,8 +1,8 @@
 """int_provider_year_code_features on the real sample, against an independent route: for a few dozen
-provider-years the roll-ups are recomputed here from the built warehouse's provider_peer_benchmarks with
-plain Python (statistics.median, sorted tuples, loops over a provider-year's codes), not the model's SQL and
-not the package. Reads the warehouse `make test` just built (MEDICARE_DUCKDB_PATH, as the Makefile exports
-it).
+provider-years the roll-ups are recomputed here from the built warehouse's
+int_provider_service_peer_benchmarks with plain Python (statistics.median, sorted tuples, loops over a
+provider-year's codes), not the model's SQL and not the package. Reads the warehouse `make test` just built
+(MEDICARE_DUCKDB_PATH, as the Makefile exports it).
 """
 
 from __future__ import annotations
@@ -58,12 +58,12 @@ def robust_z(value: float, group: list[float]) -> tuple[float, float]:
 
 @pytest.fixture(scope="module")
 def warehouse() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """provider_peer_benchmarks, the seed and the model, from the built warehouse."""
+    """int_provider_service_peer_benchmarks, the seed and the model, from the built warehouse."""
     path = Path(os.environ.get("MEDICARE_DUCKDB_PATH", REPO_ROOT / "warehouse" / "medicare.duckdb"))
     if not path.exists():
         pytest.fail(f"no warehouse at {path}: run `make build` (or `make test`, which builds first)")
     with duckdb.connect(str(path), read_only=True) as con:
-        benchmarks = con.sql("select * from marts.provider_peer_benchmarks").df()
+        benchmarks = con.sql("select * from intermediate.int_provider_service_peer_benchmarks").df()
         seed = con.sql("select * from reference.hcpcs_add_on_codes").df()
         model = con.sql("select * from intermediate.int_provider_year_code_features").df()
     return benchmarks, seed, model

@@ -126,7 +126,7 @@ def test_the_lineage_runs_from_the_raw_files_through_staging_and_marts_to_the_an
     for node in (
         "model.deep_medicare.base_cms__provider_service_rows",
         "model.deep_medicare.stg_cms__provider_services",
-        "model.deep_medicare.provider_peer_benchmarks",
+        "model.deep_medicare.int_provider_service_peer_benchmarks",
         "model.deep_medicare.provider_year_summary",
     ):
         assert node in on_the_path, node

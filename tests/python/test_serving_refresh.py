@@ -38,7 +38,7 @@ SAME_YEAR_MODELS = (
     "int_provider_year_totals",
     "int_service_cost_years",
     "fct_provider_service_year",
-    "provider_peer_benchmarks",
+    "int_provider_service_peer_benchmarks",
     "region_year_summary",
 )
 NEXT_YEAR_MODELS = ("int_provider_year_code_features",)
@@ -56,6 +56,7 @@ PIPELINE_RELATIONS = (
     "intermediate.int_provider_service_years_enriched",
     "intermediate.int_provider_year_totals",
     "intermediate.int_provider_service_peer_stats",
+    "intermediate.int_provider_service_peer_benchmarks",
     "intermediate.int_provider_year_code_features",
     "intermediate.int_provider_year_evidence",
     "intermediate.int_service_cost_years",
@@ -69,6 +70,7 @@ PROVIDER_YEAR_KEY = ("data_year", "npi")
 DOUBLE_KEYS = {
     "int_provider_service_peer_stats": PROVIDER_SERVICE_KEY,
     "int_provider_service_years_enriched": PROVIDER_SERVICE_KEY,
+    "int_provider_service_peer_benchmarks": PROVIDER_SERVICE_KEY,
     "provider_peer_benchmarks": PROVIDER_SERVICE_KEY,
     "int_provider_year_code_features": PROVIDER_YEAR_KEY,
     "int_provider_year_evidence": PROVIDER_YEAR_KEY,

@@ -46,7 +46,7 @@ SPARK_RELATIONS = (
     "marts.cost_trends_by_place_of_service",
     "marts.cost_trends_by_specialty",
     "marts.time_spine_days",
-    "marts.provider_peer_benchmarks",
+    "intermediate.int_provider_service_peer_benchmarks",
     "intermediate.int_provider_year_code_features",
     "intermediate.int_provider_year_evidence",
     "marts.provider_anomaly_scores",

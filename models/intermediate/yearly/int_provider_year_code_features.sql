@@ -1,6 +1,6 @@
 {#-
-    The relational half of the anomaly features: every per-code comparison of provider_peer_benchmarks and
-    the code mix, rolled up to one row per provider-year, so the Python model provider_anomaly_scores reads
+    The relational half of the anomaly features: every per-code comparison of
+    int_provider_service_peer_benchmarks and the code mix, rolled up to one row per provider-year, so the Python model provider_anomaly_scores reads
     provider-years, never code-level rows. Python adds growth, size and the code-mix change, and scores.
 
     Per peer metric (price against state peers; volume intensity and charges against national peers):
@@ -61,7 +61,7 @@ with
 
 -- Code-level CTEs read more than once are recomputed, not materialized: a scan is cheaper than a copy.
 benchmarks as {{ not_materialized() }} (
-    select * from {{ ref('provider_peer_benchmarks') }}
+    select * from {{ ref('int_provider_service_peer_benchmarks') }}
     {{ where_refresh_years(years, back=1) }}
 ),
 

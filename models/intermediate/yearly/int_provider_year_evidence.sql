@@ -1,5 +1,6 @@
 {#-
-    The evidence the anomaly ranking weighs, per provider-year, from provider_peer_benchmarks' code-level rows:
+    The evidence the anomaly ranking weighs, per provider-year, from the code-level rows of
+    int_provider_service_peer_benchmarks:
 
     - Dollars at stake. Per code row, what peers would have been paid for the same beneficiaries:
       beneficiaries x peer median services per beneficiary x state peer median payment per service. The row's
@@ -32,7 +33,7 @@
 with
 
 benchmarks as (
-    select * from {{ ref('provider_peer_benchmarks') }}
+    select * from {{ ref('int_provider_service_peer_benchmarks') }}
     {{ where_refresh_years(years, back=1, ahead=1) }}
 ),
 

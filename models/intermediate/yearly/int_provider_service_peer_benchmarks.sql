@@ -6,8 +6,11 @@
     peer group chosen above. Robust z = (value - median) / (1.4826 * MAD): 1.4826 scales the median
     absolute deviation to the standard deviation for normally distributed data (anomaly_constant('mad_to_sigma')).
     Null when MAD = 0.
-    Built one data year at a time (build_by_data_year, macros/create_table_by_data_year.sql): every peer
+    Built one data year at a time (build_by_data_year, macros/refresh/create_table_by_data_year.sql): every peer
     group lies in one year, so each year's query holds that year's rows only.
+    The one table of these rows: the mart provider_peer_benchmarks is a view of it, and the anomaly features
+    (int_provider_year_code_features, int_provider_year_evidence) read it, so the windows of
+    int_provider_service_peer_stats run once per build (docs/decisions/0023).
 -#}
 {%- set metrics = peer_metrics() %}
 {%- set mad_to_standard_deviation = anomaly_constant('mad_to_sigma') %}
