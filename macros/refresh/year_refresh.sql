@@ -19,6 +19,8 @@
       adjacent also the years before and after each (compares with both neighbours);
       later    every year from the earliest changed one on (compares with the provider's previous billed year,
                however far back).
+
+    Why not dbt's delete+insert or microbatch (measured): docs/decisions/0025-year-refresh-strategy.md.
 -#}
 
 {#- The table of what each incremental model was built from. -#}
