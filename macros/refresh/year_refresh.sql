@@ -174,12 +174,3 @@
     select 'no data year changed' as year_refresh
     {%- endif %}
 {%- endmacro %}
-
-{#- The raw files (physician_file_paths()) of the given data years. -#}
-{% macro year_file_paths(years) -%}
-    {%- set paths = [] -%}
-    {%- for path in physician_file_paths() if data_year_from_file_name(path) in years -%}
-        {%- do paths.append(path) -%}
-    {%- endfor -%}
-    {{- return(paths) -}}
-{%- endmacro %}

@@ -40,7 +40,10 @@
     {%- set specs = physician_file_specs() %}
 {%- else %}
     {#- a yearly refresh reads the files of the refreshed years; none is left when those years were removed #}
-    {%- set year_paths = year_file_paths(years) %}
+    {%- set year_paths = [] %}
+    {%- for path in physician_file_paths() if data_year_from_file_name(path) in years %}
+        {%- do year_paths.append(path) %}
+    {%- endfor %}
     {%- set specs = physician_file_specs(only_paths=year_paths) if year_paths else [] %}
 {%- endif %}
 
