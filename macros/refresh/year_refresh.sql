@@ -28,27 +28,6 @@
     {{- return('main.deep_medicare_year_loads') -}}
 {%- endmacro %}
 
-{#- on-run-start: create the record table on a new build file. -#}
-{% macro create_year_loads_table() -%}
-    {{- return(adapter.dispatch('create_year_loads_table', 'deep_medicare')()) -}}
-{%- endmacro %}
-
-{% macro duckdb__create_year_loads_table() -%}
-    create table if not exists {{ year_loads_relation() }} (
-        model_name varchar,
-        code_fingerprint varchar,
-        source_file varchar,
-        data_year integer,
-        content_sha256 varchar,
-        recorded_at timestamp with time zone
-    )
-{%- endmacro %}
-
-{#- Spark rebuilds every model whole: no record. -#}
-{% macro spark__create_year_loads_table() -%}
-    {{- return('') -}}
-{%- endmacro %}
-
 {#- md5 of this model and every model and seed upstream of it: dbt's checksum of each file, and the config,
     constraints and column types its yml gives it. -#}
 {% macro year_refresh_code_fingerprint() -%}
@@ -196,39 +175,4 @@
     {%- else %}
     select 'no data year changed' as year_refresh
     {%- endif %}
-{%- endmacro %}
-
-{#- Last post-hook of an incremental model: record the raw files it is now built from. -#}
-{% macro record_year_loads() -%}
-    {{- return(adapter.dispatch('record_year_loads', 'deep_medicare')()) -}}
-{%- endmacro %}
-
-{% macro default__record_year_loads() -%}
-    {#- an --empty build inserts no rows: its record would claim years the table lacks -#}
-    {%- if not execute or invocation_args_dict.get('which') not in ('build', 'run') or invocation_args_dict.get('empty') -%}
-        {{- return('select 1 as year_loads_not_recorded') -}}
-    {%- endif -%}
-    delete from {{ year_loads_relation() }} where model_name = {{ sql_string(model.name) }};
-    insert into {{ year_loads_relation() }}
-    select
-        {{ sql_string(model.name) }},
-        {{ sql_string(year_refresh_code_fingerprint()) }},
-        source_file,
-        data_year,
-        content_sha256,
-        current_timestamp
-    from {{ ref('base_cms__physician_files') }}
-{%- endmacro %}
-
-{% macro spark__record_year_loads() -%}
-    select 'no yearly refresh on Spark' as spark_no_op
-{%- endmacro %}
-
-{#- The raw files (physician_file_paths()) of the given data years. -#}
-{% macro year_file_paths(years) -%}
-    {%- set paths = [] -%}
-    {%- for path in physician_file_paths() if data_year_from_file_name(path) in years -%}
-        {%- do paths.append(path) -%}
-    {%- endfor -%}
-    {{- return(paths) -}}
 {%- endmacro %}

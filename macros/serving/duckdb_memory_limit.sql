@@ -1,17 +1,22 @@
 {#-
-    Hooks that lower DuckDB's memory limit around one model and set the profile's back after it.
+    A hook that lowers DuckDB's memory limit to `cap` around one model, or, with no cap, sets the
+    profile's back after it.
     provider_anomaly_scores holds a national year's features in pandas beside DuckDB: capping DuckDB
     there (var anomaly_scoring_duckdb_memory_limit) makes it drop the table blocks earlier models left in
     its cache, so the build's peak memory is DuckDB's limit or Python's scoring, not both added up. The
     cap never raises a profile limit that is already lower. memory_limit is one setting for the whole
-    database, so the post-hook restores exactly what the profile configured (MEDICARE_DUCKDB_MEMORY_LIMIT).
+    database, so the post-hook (no cap) restores exactly what the profile configured
+    (MEDICARE_DUCKDB_MEMORY_LIMIT).
 -#}
-{% macro cap_duckdb_memory_limit(cap) -%}
+{% macro duckdb_memory_limit(cap=none) -%}
     {#- the profile's memory_limit (config_options), or none on a target that sets none -#}
     {%- set configured = (target.get('config_options') or {}).get('memory_limit') -%}
     {#- (an empty hook runs nothing; a select would leave a result open that the Python model trips on) -#}
     {%- if configured is none -%}
         {{- return('') -}}
+    {%- endif -%}
+    {%- if cap is none -%}
+        {{- return('set memory_limit = ' ~ sql_string(configured)) -}}
     {%- endif -%}
     {#- bytes in a DuckDB size ('2500MB', '1.5 GiB', '800kb'); none for a share of RAM ('80%') or anything else -#}
     {%- set units = {
@@ -31,12 +36,4 @@
         ) -}}
     {%- endif -%}
     set memory_limit = {{ sql_string(configured if configured_bytes is not none and configured_bytes <= cap_bytes else cap) }}
-{%- endmacro %}
-
-{% macro restore_duckdb_memory_limit() -%}
-    {%- set configured = (target.get('config_options') or {}).get('memory_limit') -%}
-    {%- if configured is none -%}
-        {{- return('') -}}
-    {%- endif -%}
-    set memory_limit = {{ sql_string(configured) }}
 {%- endmacro %}

@@ -1,8 +1,8 @@
 """Every macro sits in a folder by concern and is described in that folder's one properties file.
 
 macros/<folder>/ holds the macros of one concern (ingest, refresh, peers, anomaly, serving, portability,
-tests) and one `_<folder>__macros.yml`. Each macro and generic test of the folder's SQL files has an entry
-there with a description; a macro that is not an engine body (default__, duckdb__, spark__) lists its
+tests, trends) and one `_<folder>__macros.yml`. Each macro and generic test of the folder's SQL files has an
+entry there with a description; a macro that is not an engine body (default__, duckdb__, spark__) lists its
 arguments, by the names and in the order of its signature. Read from the files, so it needs no build.
 """
 
@@ -16,7 +16,7 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MACROS = REPO_ROOT / "macros"
-FOLDERS = ("ingest", "refresh", "peers", "anomaly", "serving", "portability", "tests")
+FOLDERS = ("ingest", "refresh", "peers", "anomaly", "serving", "portability", "tests", "trends")
 SIGNATURE = re.compile(r"{%-?\s*(macro|test)\s+(\w+)\((.*?)\)\s*-?%}", re.S)
 ENGINE_BODY = re.compile(r"^(default|duckdb|spark)__")
 

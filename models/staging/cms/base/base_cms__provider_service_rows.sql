@@ -1,15 +1,12 @@
 {#-
-    Kept by data year like the models of the yearly/ folders, but outside them, so this block sets the
-    shared refresh config itself: dbt runs a folder's post-hooks before a model's own, and
-    record_year_loads() must come after save_csv_reader_rejects(), which reads the record it replaces
+    The refresh block (materialization, strategy, schema change) comes from dbt_project.yml without the
+    record hook: save_csv_reader_rejects() asks refresh_years() which years it re-read, from the record that
+    record_year_loads() replaces, so the record is the last of this model's own post-hooks
     (docs/decisions/0021-refresh-config-once.md).
 -#}
 {{
     config(
-        materialized='table' if target.type == 'spark' else 'incremental',
-        incremental_strategy='year_refresh',
         year_reach='same',
-        on_schema_change='append_new_columns',
         pre_hook="{{ keep_file_order('on') }}",
         post_hook=[
             "{{ number_rows_in_file_order(this) }}",
@@ -43,7 +40,10 @@
     {%- set specs = physician_file_specs() %}
 {%- else %}
     {#- a yearly refresh reads the files of the refreshed years; none is left when those years were removed #}
-    {%- set year_paths = year_file_paths(years) %}
+    {%- set year_paths = [] %}
+    {%- for path in physician_file_paths() if data_year_from_file_name(path) in years %}
+        {%- do year_paths.append(path) %}
+    {%- endfor %}
     {%- set specs = physician_file_specs(only_paths=year_paths) if year_paths else [] %}
 {%- endif %}
 
