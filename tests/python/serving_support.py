@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
@@ -37,6 +39,14 @@ UNCHANGED_LINE = "The served warehouse is unchanged"
 def served_warehouse() -> Path:
     """The warehouse `make test` built and published (MEDICARE_DUCKDB_PATH, as the Makefile exports it)."""
     return Path(os.environ.get("MEDICARE_DUCKDB_PATH", REPO_ROOT / "warehouse" / "medicare.duckdb"))
+
+
+def built_served_warehouse() -> Path:
+    """served_warehouse(), failing the test with what to run when no build has published it yet."""
+    path = served_warehouse()
+    if not path.exists():
+        pytest.fail(f"no warehouse at {path}: run `make build` (or `make test`, which builds first)")
+    return path
 
 
 def sample_files(years: range | list[int]) -> list[Path]:

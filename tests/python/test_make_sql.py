@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from serving_support import REPO_ROOT, served_warehouse
+from serving_support import REPO_ROOT, built_served_warehouse
 
 # make's own variables, set when pytest runs under `make test`: the make started here would take them for a
 # sub-make's and print "Entering directory" lines
@@ -43,10 +43,7 @@ def make_sql(query: str, warehouse: Path, *make_options: str) -> subprocess.Comp
 
 @pytest.fixture(scope="module")
 def served() -> Path:
-    path = served_warehouse()
-    if not path.exists():
-        pytest.fail(f"no warehouse at {path}: run `make build` (or `make test`, which builds first)")
-    return path
+    return built_served_warehouse()
 
 
 def count_of(warehouse: Path, relation: str) -> int:

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from serving_support import REPO_ROOT, served_warehouse
+from serving_support import REPO_ROOT, built_served_warehouse
 
 README = REPO_ROOT / "README.md"
 DOCS = REPO_ROOT / "docs"
@@ -90,10 +90,7 @@ README_BLOCKS = fenced_blocks(README.read_text(encoding="utf-8"))
 
 @pytest.fixture(scope="module")
 def served() -> Path:
-    path = served_warehouse()
-    if not path.exists():
-        pytest.fail(f"no warehouse at {path}: run `make build` (or `make test`, which builds first)")
-    return path
+    return built_served_warehouse()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from serving_support import MARTS, REPO_ROOT, sample_files, sample_totals, served_warehouse
+from serving_support import MARTS, REPO_ROOT, built_served_warehouse, sample_files, sample_totals
 
 CLIENTS = Path(os.environ.get("MEDICARE_CLIENTS_DIR", REPO_ROOT / ".clients"))
 NODE_SCRIPT = REPO_ROOT / "tests" / "clients" / "read_warehouse.cjs"
@@ -40,10 +40,7 @@ def require(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def served() -> Path:
-    path = served_warehouse()
-    if not path.exists():
-        pytest.fail(f"no warehouse at {path}: run `make build` (or `make test`, which builds first)")
-    return path
+    return built_served_warehouse()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from serving_support import MARTS, sample_files, sample_totals, served_warehouse
+from serving_support import MARTS, built_served_warehouse, sample_files, sample_totals
 
 pytestmark = pytest.mark.filterwarnings("ignore:duckdb-engine doesn't yet support reflection on indices")
 
@@ -30,10 +30,7 @@ def read_only_url(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def served() -> Path:
-    path = served_warehouse()
-    if not path.exists():
-        pytest.fail(f"no warehouse at {path}: run `make build` (or `make test`, which builds first)")
-    return path.resolve()
+    return built_served_warehouse().resolve()
 
 
 @dataclass(frozen=True)
