@@ -1,4 +1,4 @@
-{#- on-run-start: create the record table on a new build file. -#}
+{#- on-run-start: create the record tables on a new build file. -#}
 {% macro create_year_loads_table() -%}
     {{- return(adapter.dispatch('create_year_loads_table', 'deep_medicare')()) -}}
 {%- endmacro %}
@@ -10,6 +10,13 @@
         source_file varchar,
         data_year integer,
         content_sha256 varchar,
+        recorded_at timestamp with time zone
+    );
+    {#- the data years each yearly model recomputes in its latest run (null: all), for its data tests -#}
+    create table if not exists {{ year_refreshes_relation() }} (
+        invocation_id varchar,
+        model_name varchar,
+        data_years integer[],
         recorded_at timestamp with time zone
     )
 {%- endmacro %}

@@ -18,7 +18,10 @@
       next     also the year after each (compares with the previous year);
       adjacent also the years before and after each (compares with both neighbours);
       later    every year from the earliest changed one on (compares with the provider's previous billed year,
-               however far back).
+               however far back);
+      previous_and_later
+               the year before the earliest changed one, and every year from it on (both of the above:
+               provider_anomaly_scores).
 
     Why not dbt's delete+insert or microbatch (measured): docs/decisions/0025-year-refresh-strategy.md.
 -#}
@@ -130,9 +133,11 @@
                 known_years.data_year between changed_years.data_year - 1 and changed_years.data_year + 1
             {%- elif reach == 'later' %}
                 known_years.data_year >= changed_years.data_year
+            {%- elif reach == 'previous_and_later' %}
+                known_years.data_year >= changed_years.data_year - 1
             {%- else %}
                 {{- exceptions.raise_compiler_error(
-                    model.name ~ ": year_reach must be same, next, adjacent or later, not '" ~ reach ~ "'") }}
+                    model.name ~ ": year_reach must be same, next, adjacent, later or previous_and_later, not '" ~ reach ~ "'") }}
             {%- endif %}
         order by 1
     {%- endset -%}
@@ -164,12 +169,23 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The incremental strategy: delete the refreshed years' rows, insert the model's new rows for them. -#}
+{#-
+    The incremental strategy: delete the refreshed years' rows, and the rows of any year the new rows hold
+    (the scores may rescore a year no raw file changed, when other scoring code scored it), then insert the
+    new rows.
+-#}
 {% macro get_incremental_year_refresh_sql(arg_dict) -%}
     {%- set years = refresh_years(allow_drop=false) -%}
     {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
-    {%- if years is none or years | length > 0 %}
-    delete from {{ arg_dict['target_relation'] }} {{ where_refresh_years(years) }};
+    {%- if years is none %}
+    delete from {{ arg_dict['target_relation'] }};
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+    {%- elif years | length > 0 or model.language == 'python' %}
+    delete from {{ arg_dict['target_relation'] }}
+    where
+        data_year in ({{ (years + [-1]) | join(', ') }})
+        or data_year in (select distinct data_year from {{ arg_dict['temp_relation'] }});
     insert into {{ arg_dict['target_relation'] }} ({{ columns }})
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
     {%- else %}

@@ -3,8 +3,9 @@
 The dbt Python model models/ml/provider_anomaly_scores.py only hands over its connection and two
 provider-year relations, int_provider_year_code_features and provider_year_summary, and calls
 `score_warehouse`; everything else lives here and in the modules it calls. Code-level rows never reach
-Python: DuckDB rolls them up in the SQL model. Python reads the columns it computes with, one data year at a
-time; scores, ranks and explains every provider-year at once; and hands back a DuckDB relation in which the
+Python: DuckDB rolls them up in the SQL model. Python reads the columns it computes with, and fits, scores,
+ranks and explains one data year at a time (a refresh rescores only the years it changed); it hands back
+a DuckDB relation in which the
 SQL model's other columns (ratios, the most extreme code and its peers) join the result, so those never go
 through pandas either, except for the rows that get a reason, whose words need them.
 
@@ -14,10 +15,13 @@ build shows where it is when the caller lets INFO messages through.
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -47,6 +51,8 @@ LEADING_COLUMNS = (
     "provider_type",
     "provider_state",
 )
+# The temporary table each scored data year is written to before the next is read.
+SCORED_YEARS_TABLE = "deep_medicare_scored_years"
 # Working columns of the features that are not features themselves.
 INTERNAL_COLUMNS = ("previous_size_band",)
 
@@ -123,11 +129,12 @@ def output_columns(ranked: pd.DataFrame, feature_columns: list[str]) -> pd.DataF
 
 def with_code_features(
     connection: duckdb.DuckDBPyConnection,
-    scores: pd.DataFrame,
+    scores: pd.DataFrame | duckdb.DuckDBPyRelation,
     code_features: duckdb.DuckDBPyRelation,
     evidence: duckdb.DuckDBPyRelation | None = None,
 ) -> duckdb.DuckDBPyRelation:
-    """The provider_anomaly_scores relation: `scores` (from `output_columns`) with every column of
+    """The provider_anomaly_scores relation: `scores` (from `output_columns`, maybe with scored_by, which
+    goes last) with every column of
     int_provider_year_code_features joined in DuckDB, in the table's column order (leading columns, growth
     and size, the code-level roll-ups, the code-mix change, then the evidence). The roll-ups the scorer read
     come from the SQL models too (EVIDENCE_INPUTS from `evidence`, int_provider_year_evidence, when given),
@@ -136,19 +143,19 @@ def with_code_features(
     The rows come in no particular order (a join keeps none), as a table's rows do in SQL: readers order by
     anomaly_rank. Sorting the 85 columns for the table's sake took 3.5 to 4.7 s of a national year's 28 s
     of scoring, whose budget is 30 s."""
+    relation = scores if isinstance(scores, duckdb.DuckDBPyRelation) else connection.from_df(scores)
     from_sql = (*KEYS, *CODE_FEATURE_INPUTS, *(EVIDENCE_INPUTS if evidence is not None else ()))
-    python_columns = [column for column in scores.columns if column not in from_sql]
-    before = [column for column in python_columns if column not in (*SHIFT_COLUMNS, *EVIDENCE_COLUMNS)]
+    python_columns = [column for column in relation.columns if column not in from_sql]
+    provenance = [column for column in python_columns if column == "scored_by"]
+    before = [
+        column for column in python_columns if column not in (*SHIFT_COLUMNS, *EVIDENCE_COLUMNS, *provenance)
+    ]
     after = [column for column in python_columns if column in SHIFT_COLUMNS]
-    last = [column for column in python_columns if column in EVIDENCE_COLUMNS]
-    joined = (
-        connection.from_df(scores)
-        .set_alias("scores")
-        .join(
-            code_features.set_alias("codes"),
-            "scores.npi = codes.npi and scores.data_year = codes.data_year",
-            how="left",
-        )
+    last = [*(column for column in python_columns if column in EVIDENCE_COLUMNS), *provenance]
+    joined = relation.set_alias("scores").join(
+        code_features.set_alias("codes"),
+        "scores.npi = codes.npi and scores.data_year = codes.data_year",
+        how="left",
     )
     if evidence is not None:
         joined = joined.join(
@@ -168,6 +175,59 @@ def with_code_features(
     return joined.project(", ".join(columns))
 
 
+def scorer_fingerprint() -> str:
+    """md5 of the source of this module and of every deep_medicare module it imports, directly or not: the
+    code that scores. provider_anomaly_scores stores it per row (scored_by), and a build rescores every data
+    year that other code scored, so a refresh never leaves years scored by two versions side by side."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.md5()
+    seen: set[str] = set()
+    pending = [Path(__file__).stem]
+    while pending:
+        name = pending.pop()
+        if name in seen or not (package / f"{name}.py").exists():
+            continue
+        seen.add(name)
+        source = (package / f"{name}.py").read_bytes()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("deep_medicare."):
+                pending.append(node.module.split(".", 1)[1])
+    for name in sorted(seen):
+        digest.update(name.encode() + b"\0" + (package / f"{name}.py").read_bytes())
+    return digest.hexdigest()
+
+
+def score_year(
+    connection: duckdb.DuckDBPyConnection,
+    code_features: duckdb.DuckDBPyRelation,
+    year_summary: duckdb.DuckDBPyRelation,
+    years: Sequence[int],
+    flag_share: float,
+    random_state: int,
+    min_peer_group_size: int,
+    evidence: duckdb.DuckDBPyRelation | None,
+) -> pd.DataFrame:
+    """The Python columns of provider_anomaly_scores (`output_columns`) for the provider-years of `years`
+    (one data year, or none for the table's empty shape): features, scores, ranks, flags and reasons."""
+    label = ", ".join(str(year) for year in years) or "no year"
+    with _stage(f"features {label}"):
+        features = build_features(
+            read_provider_years(code_features, year_summary, years, evidence), min_peer_group_size
+        )
+    feature_columns = list(features.columns)
+    with _stage(f"scoring and ranking {label}, {len(features):,} provider-years"):
+        # One copy of the features at a time: each step's input is dropped once the next has it.
+        scored = score_features(features, random_state=random_state)
+        del features
+        ranked = rank_and_flag(scored, flag_share=flag_share)
+        del scored
+    with _stage(f"reasons {label}"):
+        ranked["reasons"] = explain(ranked, context_of=context_reader(connection, code_features, ranked))
+    if evidence is not None:  # those join from SQL in with_code_features, not through another pandas copy
+        feature_columns = [column for column in feature_columns if column not in EVIDENCE_INPUTS]
+    return output_columns(ranked, feature_columns).assign(scored_by=scorer_fingerprint())
+
+
 def score_warehouse(
     connection: duckdb.DuckDBPyConnection,
     code_features: duckdb.DuckDBPyRelation,
@@ -176,6 +236,7 @@ def score_warehouse(
     random_state: int = 0,
     min_peer_group_size: int = DEFAULT_MIN_PEER_GROUP_SIZE,
     evidence: duckdb.DuckDBPyRelation | None = None,
+    years: Sequence[int] | None = None,
 ) -> duckdb.DuckDBPyRelation:
     """provider_anomaly_scores from the warehouse's provider-year relations int_provider_year_code_features,
     provider_year_summary and int_provider_year_evidence (`evidence`), all of `connection` (the dbt model's
@@ -183,23 +244,46 @@ def score_warehouse(
     anomalous), is_flagged (top `flag_share` of each year, at least one), reasons, excess_payment, and the
     feature values. Without `evidence` the score is the peer comparison of the year alone.
 
-    Features are built one data year at a time (`warehouse_features`); scoring, ranking and reasons see
-    every provider-year at once. Deterministic: the same inputs, in any row order, give identical rows
-    for the same random_state.
+    Each data year is scored on its own (`score_year`): its features, the scorer's fit (scaling, forest,
+    tail scales), ranks and reasons see that year's provider-years only, plus the neighbouring years'
+    evidence the SQL models already rolled in. So memory holds one year, and a refresh rescores only the
+    `years` it changed (default: every year of `year_summary`). Each year's rows go to a temporary table
+    before the next year is read. Deterministic: the same inputs, in any row order, give identical rows for
+    the same random_state.
     """
-    features = warehouse_features(code_features, year_summary, min_peer_group_size, evidence)
-    feature_columns = list(features.columns)
-    with _stage(f"scoring and ranking {len(features):,} provider-years"):
-        # One copy of the features at a time: each step's input is dropped once the next has it.
-        scored = score_features(features, random_state=random_state)
-        del features
-        ranked = rank_and_flag(scored, flag_share=flag_share)
+    present = sorted(year for (year,) in year_summary.aggregate("data_year", "data_year").fetchall())
+    wanted = present if years is None else [year for year in present if year in {int(y) for y in years}]
+    parameters = (flag_share, random_state, min_peer_group_size, evidence)
+    connection.execute(f"drop table if exists {SCORED_YEARS_TABLE}")
+    # each year's rows in turn (with no year, the table's empty shape)
+    for index, year in enumerate(wanted or [None]):
+        scored = score_year(
+            connection, code_features, year_summary, [] if year is None else [year], *parameters
+        )
+        connection.register("scored_year", scored)
+        verb = "create temporary table {} as" if index == 0 else "insert into {} by name"
+        connection.execute(f"{verb.format(SCORED_YEARS_TABLE)} select * from scored_year")
+        connection.unregister("scored_year")
         del scored
-    with _stage("reasons"):
-        ranked["reasons"] = explain(ranked, context_of=context_reader(connection, code_features, ranked))
-    if evidence is not None:  # those join from SQL in with_code_features, not through another pandas copy
-        feature_columns = [column for column in feature_columns if column not in EVIDENCE_INPUTS]
-    return with_code_features(connection, output_columns(ranked, feature_columns), code_features, evidence)
+    return with_code_features(connection, connection.table(SCORED_YEARS_TABLE), code_features, evidence)
+
+
+def years_to_score(
+    connection: duckdb.DuckDBPyConnection, scores_table: str | None, planned: Sequence[int] | None
+) -> list[int] | None:
+    """The data years a build of provider_anomaly_scores scores: every year (None) for a full build (no
+    table yet, or `planned` None), else the years the refresh `planned` (refresh_years()) plus every year of
+    `scores_table` that other scoring code scored (its scored_by differs from `scorer_fingerprint()`)."""
+    if scores_table is None or planned is None:
+        return None
+    columns = {row[0] for row in connection.execute(f"describe {scores_table}").fetchall()}
+    if "scored_by" not in columns:
+        return None
+    stale = connection.execute(
+        f"select distinct data_year from {scores_table} where scored_by is distinct from ?",
+        [scorer_fingerprint()],
+    ).fetchall()
+    return sorted({int(year) for year in planned} | {int(year) for (year,) in stale})
 
 
 def score_provider_years(

@@ -2,12 +2,15 @@
 -- provider-year's payment (provider_year_summary) minus the peer-expected payment, to the cent.
 with
 
+-- in a yearly refresh, the data years the run recomputed in the evidence (every year otherwise)
 evidence as (
     select * from {{ ref('int_provider_year_evidence') }}
+    where {{ tested_years_condition('int_provider_year_evidence') }}
 ),
 
 summary as (
     select * from {{ ref('provider_year_summary') }}
+    where {{ tested_years_condition('int_provider_year_evidence') }}
 ),
 
 final as (

@@ -6,12 +6,15 @@
 
 with
 
+-- in a yearly refresh, the data years the run recomputed in the fact (every year otherwise)
 provider_service_years as (
     select * from {{ ref('fct_provider_service_year') }}
+    where {{ tested_years_condition('fct_provider_service_year') }}
 ),
 
 benchmarks as (
     select * from {{ ref('provider_peer_benchmarks') }}
+    where {{ tested_years_condition('fct_provider_service_year') }}
 ),
 
 compared as (

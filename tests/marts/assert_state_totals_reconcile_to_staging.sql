@@ -8,12 +8,15 @@
 
 with
 
+-- in a yearly refresh, the data years the run recomputed in region_year_summary (every year otherwise)
 provider_services as (
     select * from {{ ref('stg_cms__provider_services') }}
+    where {{ tested_years_condition('region_year_summary') }}
 ),
 
 regions as (
     select * from {{ ref('region_year_summary') }}
+    where {{ tested_years_condition('region_year_summary') }}
 ),
 
 provider_year_states as (

@@ -1,6 +1,7 @@
 {#
     Rule: provider_anomaly_scores holds exactly the provider-years of provider_year_summary, no more
-    and no fewer. Fails with one row per provider-year on one side only.
+    and no fewer (in a yearly refresh, for the data years the run rescored). Fails with one row per
+    provider-year on one side only.
 #}
 
 with
@@ -10,6 +11,7 @@ scores as (
         npi,
         data_year
     from {{ ref('provider_anomaly_scores') }}
+    where {{ tested_years_condition('provider_anomaly_scores') }}
 ),
 
 provider_years as (
@@ -17,6 +19,7 @@ provider_years as (
         npi,
         data_year
     from {{ ref('provider_year_summary') }}
+    where {{ tested_years_condition('provider_anomaly_scores') }}
 ),
 
 unmatched as (
