@@ -8,6 +8,11 @@
         {{- return('select 1 as year_refreshes_not_recorded') -}}
     {%- endif -%}
     {%- set years = refresh_years(allow_drop=false) -%}
+    {#- a SQL model says so when it compiles (refresh_years()); a Python model cannot, so its hook does -#}
+    {%- if model.language == 'python' and years is not none -%}
+        {%- do log('Year refresh: ' ~ model.name ~ ' recomputes data years ' ~ years
+            ~ (' (no raw file changed)' if years | length == 0 else ''), info=True) -%}
+    {%- endif -%}
     delete from {{ year_refreshes_relation() }} where model_name = {{ sql_string(model.name) }};
     insert into {{ year_refreshes_relation() }}
     select

@@ -6,7 +6,8 @@
     the scans and a year's query holds one year's rows: cost and memory grow linearly with the years, where
     one query over all years would hold every year's rows in its joins at once. Where the filter cannot pass
     a window or join, each year's query does more than a year's work (measured on the code-level features).
-    The years come from the model's own query (data_year alone, which DuckDB reads with a scan). Used
+    The years are those of the raw files (base_cms__physician_files), the refreshed ones in a yearly refresh:
+    asking the model's own query for its years would run most of it. Used
     for the first build, a full refresh and the yearly refresh's temporary table alike; any other model,
     a Python model or a single year goes to dbt-duckdb's macro unchanged.
 -#}
@@ -15,10 +16,13 @@
 ) -%}
     {%- set years = [] -%}
     {%- if language == 'sql' and execute and config.get('build_by_data_year', false) -%}
+        {%- set refreshed = refresh_years(allow_drop=false) -%}
         {%- set found = run_query(
-            'select distinct data_year from (' ~ compiled_code ~ ') as model_years order by data_year'
+            'select distinct data_year from ' ~ ref('base_cms__physician_files') ~ ' order by data_year'
         ) -%}
-        {%- set years = found.columns[0].values() | list -%}
+        {%- for year in found.columns[0].values() | map('int') if refreshed is none or year in refreshed -%}
+            {%- do years.append(year) -%}
+        {%- endfor -%}
     {%- endif -%}
     {%- if years | length < 2 -%}
         {{- return(dbt.duckdb__create_table_as(

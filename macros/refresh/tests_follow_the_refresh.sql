@@ -15,10 +15,13 @@
 {#-
     The data years this dbt invocation recomputed in the node `unique_id`: none when every year (a full
     build, a model not built in this run, a node not kept by data year, Spark), else a sorted list, maybe
-    empty. A view has the years of the models it reads (none if any of them answers none).
+    empty. A view has the years of the models it reads (none if any of them answers none). Only in a dbt
+    build or dbt test, whose on-run-start hook creates the table read here.
 -#}
 {% macro years_refreshed_in_this_run(unique_id, depth=0) -%}
-    {%- if not execute or target.type != 'duckdb' or depth > 5 -%}
+    {#- only dbt build and dbt test run the on-run-start hook that creates the table; a dbt compile, show or
+        docs generate tests (compiles) every year -#}
+    {%- if not execute or target.type != 'duckdb' or depth > 5 or flags.WHICH not in ['build', 'test'] -%}
         {{- return(none) -}}
     {%- endif -%}
     {%- set node = graph.nodes.get(unique_id) -%}

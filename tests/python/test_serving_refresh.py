@@ -39,11 +39,13 @@ SAME_YEAR_MODELS = (
     "int_service_cost_years",
     "fct_provider_service_year",
     "int_provider_service_peer_benchmarks",
+    "int_provider_year_code_features",
     "region_year_summary",
 )
-NEXT_YEAR_MODELS = ("int_provider_year_code_features",)
 ADJACENT_YEAR_MODELS = ("int_provider_year_evidence",)
 LATER_YEAR_MODELS = ("provider_year_summary",)
+# The scores read a year's neighbouring evidence and the provider's previous billed year.
+PREVIOUS_AND_LATER_YEAR_MODELS = ("provider_anomaly_scores",)
 # Tables and views compared besides the marts (MARTS, a fixed list in serving_support).
 PIPELINE_RELATIONS = (
     "staging.base_cms__physician_files",
@@ -93,9 +95,11 @@ def expected_refresh(changed: int, known: list[int]) -> dict[str, list[int]]:
         return [year for year in years if year in known]
 
     expected = {model: [changed] for model in SAME_YEAR_MODELS}
-    expected.update({model: among([changed, changed + 1]) for model in NEXT_YEAR_MODELS})
     expected.update({model: among([changed - 1, changed, changed + 1]) for model in ADJACENT_YEAR_MODELS})
     expected.update({model: among(list(range(changed, max(known) + 1))) for model in LATER_YEAR_MODELS})
+    expected.update(
+        {model: among(list(range(changed - 1, max(known) + 1))) for model in PREVIOUS_AND_LATER_YEAR_MODELS}
+    )
     return expected
 
 
@@ -248,5 +252,5 @@ def test_refresh_equals_full_build_after_adding_replacing_and_removing_files(
     unchanged = refreshed.dbt(files_glob, "build")
     assert unchanged.returncode == 0, unchanged.stdout[-4000:]
     assert PUBLISHED_LINE in unchanged.stdout
-    models = (*SAME_YEAR_MODELS, *NEXT_YEAR_MODELS, *ADJACENT_YEAR_MODELS, *LATER_YEAR_MODELS)
+    models = (*SAME_YEAR_MODELS, *ADJACENT_YEAR_MODELS, *LATER_YEAR_MODELS, *PREVIOUS_AND_LATER_YEAR_MODELS)
     assert refreshed_years(unchanged.stdout) == {model: [] for model in models}

@@ -19,6 +19,10 @@
     rolled up weighted by family services; the top family is the most extreme z in the roll-up's direction,
     ties to the lowest base code. Constants come from the macro anomaly_constant.
 
+    Every group, window and join is keyed by data_year (group ids and service ranks are numbered within a
+    year), and no row reads another year, so the model is built one data year at a time (build_by_data_year,
+    macros/refresh/create_table_by_data_year.sql): a year's query reads and holds that year's rows only, and
+    costs the same whatever the history.
     Built for national years of ten million code-level rows each, in bounded memory: the roll-ups are
     group-bys with small fixed-size states, not window sorts over every row. They find each metric's extreme
     log ratio; a join back to the rows marks the codes at it, and the top code is the arg_min of an integer
@@ -55,14 +59,19 @@
     ('base_hcpcs_code', 'base_hcpcs_code'),
 ] %}
 
-{{ config(year_reach='next') }}
+{{
+    config(
+        year_reach='same',
+        build_by_data_year=true
+    )
+}}
 {%- set years = refresh_years() %}
 with
 
 -- Code-level CTEs read more than once are recomputed, not materialized: a scan is cheaper than a copy.
 benchmarks as {{ not_materialized() }} (
     select * from {{ ref('int_provider_service_peer_benchmarks') }}
-    {{ where_refresh_years(years, back=1) }}
+    {{ where_refresh_years(years) }}
 ),
 
 add_on_codes as (
@@ -122,7 +131,7 @@ code_groups as (
         data_year,
         hcpcs_code,
         place_of_service,
-        dense_rank() over (order by data_year, hcpcs_code, place_of_service) as group_id
+        dense_rank() over (partition by data_year order by hcpcs_code, place_of_service) as group_id
     from code_rows
     group by
         data_year,
@@ -136,6 +145,7 @@ abs_log_ratios as (
         {%- set prefix = metric ~ '_' ~ group %}
         select
             {{ loop.index }} as metric_number,
+            code_groups.data_year,
             code_groups.group_id,
             abs(code_rows.{{ prefix }}_log_ratio) as abs_log_ratio
         from code_rows
@@ -156,11 +166,12 @@ abs_log_ratios as (
 -- The one or two middle values of each sorted group (a sort spills to disk gracefully).
 middle_log_ratios as (
     select
+        data_year,
         metric_number,
         group_id,
         abs_log_ratio
     from abs_log_ratios
-    {{ keep_middle_rows('metric_number, group_id', 'abs_log_ratio') }}
+    {{ keep_middle_rows('data_year, metric_number, group_id', 'abs_log_ratio') }}
 ),
 
 -- Per code, place and year, the median |log ratio| of all providers (the mean of the middle values): the
@@ -177,7 +188,9 @@ log_ratio_spreads as (
         code_groups.place_of_service
     from middle_log_ratios
     inner join code_groups
-        on middle_log_ratios.group_id = code_groups.group_id
+        on
+            middle_log_ratios.data_year = code_groups.data_year
+            and middle_log_ratios.group_id = code_groups.group_id
     group by
         code_groups.data_year,
         code_groups.hcpcs_code,
@@ -254,10 +267,11 @@ peer_metric_roll_ups as (
 -- The top code's tie-breaks (the most services, then the lowest code and place) as one integer per row.
 services_ranks as (
     select
+        data_year,
         services_order,
-        dense_rank() over (order by services_order) as services_rank
+        dense_rank() over (partition by data_year order by services_order) as services_rank
     from code_rows
-    group by services_order
+    group by data_year, services_order
 ),
 
 -- The codes at the extreme (every code when no ratio is finite).
@@ -278,7 +292,9 @@ top_code_candidates as (
             code_rows.npi = peer_metric_roll_ups.npi
             and code_rows.data_year = peer_metric_roll_ups.data_year
     inner join services_ranks
-        on code_rows.services_order = services_ranks.services_order
+        on
+            code_rows.data_year = services_ranks.data_year
+            and code_rows.services_order = services_ranks.services_order
     inner join code_groups
         on
             code_rows.data_year = code_groups.data_year
@@ -464,7 +480,9 @@ final as (
     -- each metric's top code and place, by group_id (top_group_<the metric's number in rolled_up_metrics>)
     {%- for metric, group in rolled_up_metrics %}
         inner join code_groups as top_group_{{ loop.index }}
-            on peer_metric_top_codes.{{ metric }}_{{ group }}_top_group_id = top_group_{{ loop.index }}.group_id
+            on
+                peer_metric_top_codes.data_year = top_group_{{ loop.index }}.data_year
+                and peer_metric_top_codes.{{ metric }}_{{ group }}_top_group_id = top_group_{{ loop.index }}.group_id
     {%- endfor %}
     left join code_mix_tops
         on
