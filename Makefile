@@ -20,11 +20,14 @@ PYTEST_WORKERS ?= 2
 
 # benchmark-national: lines per synthetic year, and how many years (ending at 2021); ADD_YEAR=1 builds all
 # but the last year, then times the yearly refresh that adds it; GROWTH=1 (two years or more) first builds
-# the last year alone, so that one run compares the build of every year with the build of one
+# the last year alone, so that one run compares the build of every year with the build of one; HISTORY=1
+# (YEARS=4 for the full table) builds the first year, adds each later year as a refresh, then builds 2 and
+# every year from scratch, and prints the history table
 ROWS ?= 10000000
 YEARS ?= 1
 ADD_YEAR ?=
 GROWTH ?=
+HISTORY ?=
 BENCHMARK_DIR := $(or $(MEDICARE_BENCHMARK_DIR),$(CURDIR)/target/benchmark-national)
 
 # docs-serve: where the docs site listens (HOST=0.0.0.0 to reach it from outside a container or machine)
@@ -185,10 +188,10 @@ test-spark: $(STAMP) build-spark
 benchmark: $(STAMP)
 	$(BIN)/python -m deep_medicare_dev.benchmark
 
-## benchmark-national: synthetic national-size years, bare DuckDB scan vs full dbt build (ROWS, YEARS, ADD_YEAR, GROWTH)
+## benchmark-national: synthetic national-size years, bare DuckDB scan vs full dbt build (ROWS, YEARS, ADD_YEAR, GROWTH, HISTORY)
 benchmark-national: $(STAMP)
 	$(BIN)/python -m deep_medicare_dev.national_benchmark --rows $(ROWS) --years $(YEARS) $(if $(ADD_YEAR),--add-year) \
-		$(if $(GROWTH),--growth)
+		$(if $(GROWTH),--growth) $(if $(HISTORY),--history)
 
 ## mutation-check: break the code on purpose, one known line at a time; fails if any mutation survives the tests
 mutation-check: $(STAMP)

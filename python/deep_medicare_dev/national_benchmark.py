@@ -13,7 +13,12 @@ and prints wall time, peak memory (RSS of the whole process tree) and the DuckDB
 With --growth (two years or more) the same run first scans and builds the last year alone, so the growth
 of the build with the data (the issue's "two years at most 2.2x one") compares two builds of one run.
 
-    python -m deep_medicare_dev.national_benchmark [--rows 10000000] [--years 1] [--seed 0] [--growth]
+With --history (the national-history issue's table) it builds the first year alone, adds each later year to
+that warehouse as a yearly refresh, then builds the first two years and every year from scratch: one table of
+wall time, ratio to the one-year build, peak RSS, temp peak and warehouse size.
+
+    python -m deep_medicare_dev.national_benchmark [--rows 10000000] [--years 1] [--seed 0]
+        [--growth | --add-year | --history]
 """
 
 from __future__ import annotations
@@ -1055,6 +1060,133 @@ def growth_figures(one_year: dict, scan: Measurement, build: Measurement) -> dic
     }
 
 
+def warehouse_bytes(scratch: Path) -> dict[str, int]:
+    """The sizes of the scratch warehouse's files on disk: dbt's build file, the served file, and both with
+    their WALs (the disk a warehouse takes between two builds)."""
+    sizes = {name: (scratch / name).stat().st_size for name in WAREHOUSE_FILES if (scratch / name).exists()}
+    return {
+        "build_file_bytes": sizes.get("medicare.duckdb.build", 0),
+        "served_file_bytes": sizes.get("medicare.duckdb", 0),
+        "on_disk_bytes": sum(sizes.values()),
+    }
+
+
+def history_step(
+    label: str, years: Sequence[int], files_glob: str, scratch: Path, dbt_args: Sequence[str], *, fresh: bool
+) -> dict | None:
+    """One measured build of --history: a full build (fresh) or a yearly refresh of the warehouse an earlier
+    step left in `scratch`; None, with dbt's last lines printed, when it fails."""
+    print(f"{label} ...", flush=True)
+    log_name = "dbt_build.log" if fresh else f"dbt_refresh_{years[-1]}.log"
+    measured, output = time_dbt_build(files_glob, scratch, dbt_args, fresh=fresh, log_name=log_name)
+    if measured.returncode != 0:
+        print_failure(label, measured, output, str(scratch / log_name))
+        return None
+    step = {
+        "step": label,
+        "data_years": list(years),
+        "refresh": not fresh,
+        **asdict(measured),
+        **warehouse_bytes(scratch),
+        "slowest_nodes": slowest_nodes(scratch / "target" / "run_results.json"),
+    }
+    print(
+        f"  {measured.wall_seconds:.1f} s, peak RSS {format_bytes(measured.peak_rss_bytes)}, temp peak "
+        f"{format_bytes(measured.peak_temp_bytes)}, warehouse on disk {format_bytes(step['on_disk_bytes'])}",
+        flush=True,
+    )
+    return step
+
+
+def run_history(
+    files: Sequence[Path], run_dir: Path, dbt_args: Sequence[str], keep_warehouse: bool
+) -> dict | None:
+    """--history: the costs that follow the history, in one run.
+
+    1. a bare scan of the first year, then its full build: the one-year build every ratio divides by;
+    2. the yearly refreshes that add each later year to that warehouse, one at a time (N = 1, 2, ...);
+    3. full builds from scratch of the first 2 years and of every year.
+
+    Each step is one measured `dbt build` (wall, peak RSS, temp peak, warehouse size, slowest nodes). Each
+    warehouse is deleted when its steps are done unless kept, so the disk holds one at a time.
+    """
+    years = [int(path.name.removeprefix(FILE_PREFIX).removesuffix(".csv")) for path in files]
+    scan, scan_result = cached_scan(files[:1])
+    steps = []
+    chain = run_dir / "history-refresh"
+    try:
+        files_glob = linked_glob(chain / "linked_data", files[:1])
+        step = history_step(f"build {years[0]} (1 year)", years[:1], files_glob, chain, dbt_args, fresh=True)
+        if step is None:
+            return None
+        steps.append(step)
+        for count in range(1, len(files)):
+            (chain / "linked_data" / files[count].name).symlink_to(files[count])
+            label = f"add {years[count]} (N={count})"
+            step = history_step(label, years[: count + 1], files_glob, chain, dbt_args, fresh=False)
+            if step is None:
+                return None
+            steps.append(step)
+    finally:
+        if not keep_warehouse:
+            remove_warehouse(chain)
+    for count in sorted({2, len(files)} - {1}):
+        scratch = run_dir / f"history-full-{count}"
+        try:
+            files_glob = linked_glob(scratch / "linked_data", files[:count])
+            label = f"build {years[0]}-{years[count - 1]} ({count} years)"
+            step = history_step(label, years[:count], files_glob, scratch, dbt_args, fresh=True)
+            if step is None:
+                return None
+            steps.append(step)
+        finally:
+            if not keep_warehouse:
+                remove_warehouse(scratch)
+    one_year = steps[0]["wall_seconds"]
+    for step in steps:
+        step["ratio_to_one_year"] = step["wall_seconds"] / one_year
+    return {
+        "scan": {**asdict(scan), **scan_result},
+        "one_year_to_scan": one_year / scan.wall_seconds,
+        "steps": steps,
+    }
+
+
+def history_report(summary: dict) -> str:
+    """The printed history table of a --history run, then each step's ten slowest nodes."""
+    history = summary["history"]
+    scan = history["scan"]
+    lines = [
+        "",
+        "national benchmark: the history",
+        f"  data        {summary['rows_per_year']:,} lines a year, years "
+        f"{', '.join(map(str, summary['data_years']))}, {format_bytes(summary['csv_bytes'])} CSV in all",
+        f"  settings    {summary['settings']}",
+        f"  dbt         {summary['dbt_command']}",
+        f"  bare DuckDB scan of one year {scan['wall_seconds']:.1f} s; the one-year build is "
+        f"{history['one_year_to_scan']:.1f}x the scan",
+        "",
+        f"  {'step':<28}{'wall':>10}{'/ 1 year':>10}{'peak RSS':>11}{'temp peak':>11}{'build file':>12}"
+        f"{'on disk':>11}",
+    ]
+    for step in history["steps"]:
+        lines.append(
+            f"  {step['step']:<28}{step['wall_seconds']:>8.1f} s{step['ratio_to_one_year']:>9.2f}x"
+            f"{format_bytes(step['peak_rss_bytes']):>11}{format_bytes(step['peak_temp_bytes']):>11}"
+            f"{format_bytes(step['build_file_bytes']):>12}{format_bytes(step['on_disk_bytes']):>11}"
+        )
+    lines += [
+        "",
+        "  on disk: the build file, the served file and their WALs after the step",
+    ]
+    for step in history["steps"]:
+        lines += ["", f"  slowest nodes of {step['step']}"]
+        lines += [
+            f"  {node['execution_time']:>10.1f} s  {node['unique_id']}" for node in step["slowest_nodes"]
+        ]
+    return "\n".join(lines)
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(
@@ -1080,6 +1212,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "how many times as long the build of every year took",
     )
     parser.add_argument(
+        "--history",
+        action="store_true",
+        help="with --years 2 or more (4 for the issue's table): the one-year build, the refreshes adding "
+        "each later year to it, and full builds of 2 and of every year, in one run, as one table",
+    )
+    parser.add_argument(
         "--dbt-args",
         default="",
         help="extra arguments for dbt build, one string; staging alone: "
@@ -1095,13 +1233,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     if (args.add_year or args.growth) and args.years < 2:
         print(f"--{'add-year' if args.add_year else 'growth'} needs --years 2 or more", file=sys.stderr)
         return 2
-    if args.add_year and args.growth:
-        print("--add-year and --growth are separate runs: give one of them", file=sys.stderr)
+    if sum((args.add_year, args.growth, args.history)) > 1:
+        print("--add-year, --growth and --history are separate runs: give one of them", file=sys.stderr)
+        return 2
+    if args.history and args.years < 2:
+        print("--history needs --years 2 or more (4 for the full table)", file=sys.stderr)
         return 2
     files = ensure_data(run_dir, rows=args.rows, years=args.years, seed=args.seed, regenerate=args.regenerate)
     files_glob = str(run_dir / "data" / f"{FILE_PREFIX}*.csv")
     scratch = run_dir / "build"
     dbt_args = shlex.split(args.dbt_args)
+    if args.history:
+        history = run_history(files, run_dir, dbt_args, args.keep_warehouse)
+        if history is None:
+            return 1
+        summary = {
+            "rows_per_year": args.rows,
+            "years": args.years,
+            "data_years": data_years(args.years),
+            "seed": args.seed,
+            "csv_bytes": sum(path.stat().st_size for path in files),
+            "settings": settings_in_effect(),
+            "dbt_command": shlex.join(["dbt", "build", *dbt_args]),
+            "history": history,
+        }
+        saved = run_dir / "history.json"
+        saved.write_text(json.dumps(summary, indent=2))
+        print(history_report(summary))
+        print(f"\n  numbers saved to {saved}")
+        return 0
     one_year = None
     if args.growth:
         one_year = measure_one_year(
