@@ -165,8 +165,12 @@ member_percentiles as (
             case
                 when {{ metric }} is not null
                     then coalesce(
-                            (rank() over (member_group order by {{ metric }} nulls last) - 1)
-                            / nullif(count({{ metric }}) over member_group - 1, 0),
+                            (
+                                rank() over (
+                                    partition by data_year, peer_level, group_id order by {{ metric }} nulls last
+                                ) - 1
+                            )
+                            / nullif(count({{ metric }}) over (partition by data_year, peer_level, group_id) - 1, 0),
                             0
                         )
             end as {{ metric }}_percentile,
@@ -176,7 +180,6 @@ member_percentiles as (
         is_peer_group,
         is_state_peer_group
     from group_members
-    window member_group as (partition by data_year, peer_level, group_id)
 ),
 
 -- each row once with its own columns, and once per group it is ranked in with its percentiles there: one
