@@ -11,8 +11,10 @@
     a rank from a value).
     The ranked rows are narrow (the year, the level, the group id, a row key, the rates): one row per row and
     ranked group, the level a column, so each rate is one rank() window for every level. They meet the rows
-    again on the row key, a 64-bit hash of the row's grain within its year (assert_peer_row_keys_do_not_collide
-    guards it). Exact ranks measured faster than a percentile read from a 101-point quantile grid (0034).
+    again in one group-by on the row key, a 64-bit hash of the row's grain within its year
+    (assert_peer_row_keys_do_not_collide guards it): a join there would stop build_by_data_year's filter on
+    the year at the join (0034). Exact ranks measured faster than a percentile read from a 101-point quantile
+    grid (0034).
     Every group lies in one data year: built one year at a time (build_by_data_year) and kept by data year.
 -#}
 {%- set metrics = peer_metrics() %}
