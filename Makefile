@@ -179,6 +179,8 @@ build-spark: $(SPARK_STAMP) warehouse-dir
 	$(SPARK_VENV)/bin/python -m deep_medicare.spark_scores
 	$(SPARK_QUIET) $(SPARK_VENV)/bin/dbt test --target spark --target-path target/spark \
 		--select provider_anomaly_scores --vars '{spark_scores_written: true}'
+	$(SPARK_QUIET) $(SPARK_VENV)/bin/dbt build --target spark --target-path target/spark \
+		--select provider_anomaly_exclusions --vars '{spark_scores_written: true}'
 
 ## test-spark: build on Spark, then compare every table with the DuckDB warehouse (after make build)
 test-spark: $(STAMP) build-spark

@@ -202,43 +202,46 @@ def _interval(intervals: dict, key: str) -> str:
 
 
 def format_real_label_report(report: dict) -> str:
-    """The report as text: counts, then the two levels' figures with 95% intervals, then each positive."""
+    """The report as text: one line per level (counts, figures with 95% intervals), what was left out, then
+    each positive provider's best yearly rank percentile."""
     counts: pd.DataFrame = report["counts"]
-    lines = [f"{'group':<42} {'provider-years':>14} {'providers':>10}"]
-    for group in (POSITIVE, NEGATIVE, LEFT_OUT_OTHER, LEFT_OUT_AFTER):
-        years, providers = (
-            (int(counts.loc[group, "provider_years"]), int(counts.loc[group, "providers"]))
-            if group in counts.index
-            else (0, 0)
+
+    def count(group: str, column: str) -> int:
+        return int(counts.loc[group, column]) if group in counts.index else 0
+
+    intervals = report["intervals"]
+    lines = [
+        f"{'level':<14} {'positives':>9} {'negatives':>9}  {'ROC-AUC [95% CI]':<21}  "
+        f"{'avg precision [95% CI]':<21}  precision@k"
+    ]
+    for level, name, column in (
+        ("year", "provider-year", "provider_years"),
+        ("provider", "provider", "providers"),
+    ):
+        row = report[level]
+        auc = f"{row['auc']:.3f}{_interval(intervals, level + '_auc')}"
+        ap = f"{row['ap']:.3f}{_interval(intervals, level + '_ap')}"
+        lines.append(
+            f"{name:<14} {count(POSITIVE, column):>9} {count(NEGATIVE, column):>9}  {auc:<21}  {ap:<21}  "
+            f"{row['precision_at_k']:.3f} (k={row['k']})"
         )
-        role = {POSITIVE: "positive", NEGATIVE: "negative"}.get(group, "left out")
-        lines.append(f"{role + ': ' + group:<42} {years:>14} {providers:>10}")
+    lines.append(
+        f"left out: {count(LEFT_OUT_OTHER, 'provider_years')} provider-years "
+        f"({count(LEFT_OUT_OTHER, 'providers')} providers) of other exclusion types, "
+        f"{count(LEFT_OUT_AFTER, 'provider_years')} after a fraud-related exclusion; "
+        f"CI: {report['repeats']} resamples"
+    )
     if report["year"]["k"] == 0:
         lines.append(
             "No positive: no LEIE file loaded, or no scored NPI was excluded for a fraud-related type."
         )
         return "\n".join(lines)
-    intervals = report["intervals"]
-    lines += [
-        "",
-        f"{'level':<14} {'ROC-AUC [95% CI]':>24} {'avg precision [95% CI]':>28} {'base rate':>10} "
-        f"{'k':>4} {'precision@k':>12}",
-    ]
-    for level, name in (("year", "provider-year"), ("provider", "provider")):
-        row = report[level]
-        auc = f"{row['auc']:.3f}{_interval(intervals, level + '_auc')}"
-        ap = f"{row['ap']:.3f}{_interval(intervals, level + '_ap')}"
-        rates = f"{row['base_rate']:>10.4f} {row['k']:>4} {row['precision_at_k']:>12.3f}"
-        lines.append(f"{name:<14} {auc:>24} {ap:>28} {rates}")
-    lines += [
-        f"(intervals: {report['repeats']} bootstrap resamples of providers, seed fixed)",
-        "",
-        "Each positive provider's best yearly rank percentile (its rank / the year's scored providers):",
-        f"{'npi':<12} {'best year':>9} {'rank percentile':>16} {'first fraud-related exclusion':>30}",
-    ]
     for row in report["best_percentiles"].itertuples(index=False):
         excluded = pd.Timestamp(row.first_fraud_exclusion_date).date().isoformat()
-        lines.append(f"{row.npi:<12} {row.data_year:>9} {row.rank_percentile:>15.1%} {excluded:>30}")
+        best = f"{row.rank_percentile:.1%} of {row.data_year}'s providers"
+        lines.append(
+            f"positive {row.npi}: best yearly rank in the top {best}; fraud-related exclusion {excluded}"
+        )
     return "\n".join(lines)
 
 
