@@ -45,6 +45,7 @@ EXCLUSIONS_FILE = "1508EXCL.csv"
 REINSTATEMENTS_FILE = "2009rein.csv"  # lower case, as some of OIG's archived names are
 EXCLUDED_AGAIN_FILE = "2209EXCL.csv"
 EMPTY_MONTH_FILE = "2307EXCL.csv"
+FULL_LIST_FILE = "UPDATED.csv"  # OIG's full current list, beside the supplements: its rows repeat theirs
 
 
 def write_messy_files(directory: Path) -> None:
@@ -54,6 +55,8 @@ def write_messy_files(directory: Path) -> None:
     again = {**EXCLUSION, "EXCLDATE": "20221020", "REINDATE": "00000000"}  # same type, a new period
     write_leie_file(directory / EXCLUDED_AGAIN_FILE, [again])
     write_leie_file(directory / EMPTY_MONTH_FILE, [])
+    other = {**EXCLUSION, "LASTNAME": "LISTED", "NPI": "1000000005", "EXCLDATE": "20100105"}
+    write_leie_file(directory / FULL_LIST_FILE, [again, other])
 
 
 @pytest.fixture(scope="module")
@@ -104,9 +107,35 @@ def test_raw_rows_equal_staged_plus_rejected_per_file_and_an_empty_month_loads(m
             " union all select source_file from staging.stg_oig__leie_exclusions_rejected) group by 1"
         ).fetchall()
     )
-    written = {EXCLUSIONS_FILE: len(CASES), REINSTATEMENTS_FILE: 1, EXCLUDED_AGAIN_FILE: 1}
+    written = {EXCLUSIONS_FILE: len(CASES), REINSTATEMENTS_FILE: 1, EXCLUDED_AGAIN_FILE: 1, FULL_LIST_FILE: 2}
     assert counts == {str(raw_dir / name): rows for name, rows in written.items()}
     assert leie_header()[0] == "LASTNAME"
+
+
+def test_the_full_list_loads_beside_the_supplements_and_its_repeats_are_quarantined(messy):
+    raw_dir, connection = messy
+    rows = fetch_dicts(
+        connection,
+        "select source_row_number, npi, record_kind, exclusion_date from staging.stg_oig__leie_exclusions"
+        " where source_file = ? order by 1",
+        [str(raw_dir / FULL_LIST_FILE)],
+    )
+    # its exclusion from before the supplements' months is staged; the one 2209EXCL.csv already holds is not
+    assert rows == [
+        {
+            "source_row_number": 2,
+            "npi": "1000000005",
+            "record_kind": "exclusion",
+            "exclusion_date": date(2010, 1, 5),
+        }
+    ]
+    rejected = connection.execute(
+        "select source_row_number, rejection_reason from staging.stg_oig__leie_exclusions_rejected"
+        " where source_file = ?",
+        [str(raw_dir / FULL_LIST_FILE)],
+    ).fetchall()
+    first = raw_dir / EXCLUDED_AGAIN_FILE
+    assert rejected == [(1, f"repeats the exclusion in {first} data row 1, which was loaded")]
 
 
 def test_excluded_reinstated_and_excluded_again_gives_two_periods(messy):
