@@ -49,9 +49,12 @@ final as (
         periods.reinstatement_date,
         periods.reinstatement_date is null as is_excluded_now,
         periods.has_exclusion_record,
-        row_number() over (
-            partition by periods.person_key
-            order by periods.exclusion_date, periods.exclusion_type
+        -- bigint on both engines (Spark's row_number is an int)
+        cast(
+            row_number() over (
+                partition by periods.person_key
+                order by periods.exclusion_date, periods.exclusion_type
+            ) as bigint
         ) as exclusion_period_number,
         periods.last_name,
         periods.first_name,
