@@ -33,6 +33,8 @@ BENCHMARK_DIR := $(or $(MEDICARE_BENCHMARK_DIR),$(CURDIR)/target/benchmark-natio
 # docs-serve: where the docs site listens (HOST=0.0.0.0 to reach it from outside a container or machine)
 HOST ?= 127.0.0.1
 PORT ?= 8080
+# evaluate: SET=standard, subtle or real runs that section of make evaluate alone (default: all of them)
+SET ?=
 # report: the HTML file make report writes
 REPORT ?= $(CURDIR)/target/report/medicare_report.html
 # export: where `make export` writes the marts as Parquet
@@ -142,9 +144,10 @@ docs-serve: docs
 report: $(STAMP)
 	$(BIN)/python -m deep_medicare.report --output "$(REPORT)"
 
-## evaluate: inject known anomalies (standard and subtle sets) into copies of the sample, rebuild, print ROC-AUC and precision at k
+## evaluate: inject known anomalies (standard and subtle sets) into copies of the sample, rebuild, print ROC-AUC and precision at k;
+## then the built warehouse's scores against OIG's exclusions (real labels; SET=real for that section alone)
 evaluate: $(STAMP)
-	$(BIN)/python -m deep_medicare_dev.evaluate
+	$(BIN)/python -m deep_medicare_dev.evaluate $(if $(SET),--set $(SET))
 
 ## superset-install: Apache Superset 6.1 into .superset-venv (pinned in superset/requirements.txt)
 superset-install: $(SUPERSET_STAMP)
@@ -179,6 +182,8 @@ build-spark: $(SPARK_STAMP) warehouse-dir
 	$(SPARK_VENV)/bin/python -m deep_medicare.spark_scores
 	$(SPARK_QUIET) $(SPARK_VENV)/bin/dbt test --target spark --target-path target/spark \
 		--select provider_anomaly_scores --vars '{spark_scores_written: true}'
+	$(SPARK_QUIET) $(SPARK_VENV)/bin/dbt build --target spark --target-path target/spark \
+		--select provider_anomaly_exclusions --vars '{spark_scores_written: true}'
 
 ## test-spark: build on Spark, then compare every table with the DuckDB warehouse (after make build)
 test-spark: $(STAMP) build-spark

@@ -4,6 +4,10 @@ provider_years as (
     select * from {{ ref('int_provider_year_attributes') }}
 ),
 
+exclusion_status as (
+    select * from {{ ref('int_provider_exclusion_status') }}
+),
+
 activity as (
     select
         npi,
@@ -61,10 +65,15 @@ final as (
         latest_years.ruca_class,
         activity.first_data_year,
         activity.last_data_year,
-        activity.active_year_count
+        activity.active_year_count,
+        exclusion_status.first_fraud_exclusion_date,
+        exclusion_status.first_fraud_exclusion_type,
+        coalesce(exclusion_status.is_excluded_now, false) as is_excluded_now
     from latest_years
     inner join activity
         on latest_years.npi = activity.npi
+    left join exclusion_status
+        on latest_years.npi = exclusion_status.npi
 )
 
 select * from final

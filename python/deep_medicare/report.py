@@ -413,7 +413,7 @@ def resource_chart(indexes: data.Table, year: int) -> Chart:
     )
 
 
-def flagged_chart(flagged: data.Table, by_year: data.Table, year: int) -> Chart:
+def flagged_chart(flagged: data.Table, by_year: data.Table, year: int, excluded: data.Table) -> Chart:
     rows = flagged.records()
     labels = [f"{row['anomaly_rank']}. {row['provider_name']} ({row['provider_state']})" for row in rows]
     figure = go.Figure(
@@ -436,14 +436,29 @@ def flagged_chart(flagged: data.Table, by_year: data.Table, year: int) -> Chart:
         f"<td>{row['anomaly_rank']}</td><td>{row['npi']}</td><td>{html.escape(str(row['provider_name']))}</td>"
         f"<td>{html.escape(str(row['provider_type']))}</td><td>{row['provider_state']}</td>"
         f"<td>{row['anomaly_score']:.3f}</td><td>${row['total_medicare_payment']:,.2f}</td>"
-        f"<td>{html.escape(str(row['reasons']))}</td>"
+        f"<td>{html.escape(str(row['reasons']))}</td><td>{html.escape(str(row['exclusion_status']))}</td>"
         "</tr>"
         for row in rows
     )
+    excluded_rows = (
+        "".join(
+            "<tr>"
+            f"<td>{row['data_year']}</td><td>{row['anomaly_rank']}</td><td>{row['npi']}</td>"
+            f"<td>{html.escape(str(row['provider_name']))}</td><td>{row['provider_state']}</td>"
+            f"<td>{row['anomaly_score']:.3f}</td><td>{html.escape(str(row['exclusion_status']))}</td>"
+            "</tr>"
+            for row in excluded.records()
+        )
+        or '<tr><td colspan="7">none (no LEIE file loaded, or no flagged provider excluded later)</td></tr>'
+    )
     table = (
         '<table class="flagged"><thead><tr><th>rank</th><th>NPI</th><th>provider</th><th>specialty</th>'
-        "<th>state</th><th>score</th><th>payment</th><th>reasons</th></tr></thead>"
+        "<th>state</th><th>score</th><th>payment</th><th>reasons</th><th>OIG exclusion</th></tr></thead>"
         f"<tbody>{table_rows}</tbody></table>"
+        "<h3>Flagged provider-years, every year, whose provider OIG excluded in that year or later</h3>"
+        '<table class="later-excluded"><thead><tr><th>year</th><th>rank</th><th>NPI</th>'
+        "<th>provider</th><th>state</th><th>score</th><th>OIG exclusion</th></tr></thead>"
+        f"<tbody>{excluded_rows}</tbody></table>"
     )
     return Chart(
         "flagged-provider-years",
@@ -451,8 +466,10 @@ def flagged_chart(flagged: data.Table, by_year: data.Table, year: int) -> Chart:
         "anomaly score, 0 to 1 (higher = more unusual against peers and the provider's own past)",
         f"{year_row['flagged_provider_years']} of {year_row['provider_years']:,} provider-years were "
         f"flagged in {year} ({money(year_row['flagged_medicare_payment'])} of payment). A flag is a lead to "
-        "check against the data, not a finding of fraud or error.",
-        "marts.provider_anomaly_scores, marts.dim_provider; metric flagged_provider_years",
+        "check against the data, not a finding of fraud or error. The OIG exclusion column says whether "
+        "the provider was excluded from federal health care programs that year or later (OIG's LEIE): an "
+        "exclusion is not proof of billing fraud, and most fraud never leads to one.",
+        "marts.provider_anomaly_exclusions, marts.dim_provider; metric flagged_provider_years",
         figure,
         table,
     )
@@ -480,6 +497,7 @@ def build_charts(con: duckdb.DuckDBPyConnection) -> tuple[list[Chart], dict[str,
         ("peers", lambda: data.state_peer_indexes(con, latest, MIN_STATE_SERVICES)),
         ("flagged", lambda: data.top_flagged(con, latest, TOP_FLAGGED)),
         ("flagged_by_year", lambda: data.flagged_by_year(con)),
+        ("flagged_later_excluded", lambda: data.flagged_later_excluded(con)),
     ]
     for name, step in steps:
         started = time.perf_counter()
@@ -499,7 +517,9 @@ def build_charts(con: duckdb.DuckDBPyConnection) -> tuple[list[Chart], dict[str,
         regions_chart(results["regions"], latest),
         urban_rural_chart(results["ruca"], latest),
         resource_chart(results["peers"], latest),
-        flagged_chart(results["flagged"], results["flagged_by_year"], latest),
+        flagged_chart(
+            results["flagged"], results["flagged_by_year"], latest, results["flagged_later_excluded"]
+        ),
     ]
     summary = {
         "first_year": years[0],
@@ -518,9 +538,9 @@ h1 { margin-bottom: 0.2rem; }
 section.chart { border-top: 1px solid #ddd; padding-top: 1rem; margin-top: 1.5rem; }
 p.units, p.source { color: #666; font-size: 0.9rem; margin: 0.2rem 0; }
 p.reading { font-size: 1.05rem; margin: 0.4rem 0; }
-table.flagged { border-collapse: collapse; font-size: 0.85rem; margin-top: 0.8rem; }
-table.flagged th, table.flagged td { border-bottom: 1px solid #eee; padding: 0.3rem; text-align: left;
-       vertical-align: top; }
+table.flagged, table.later-excluded { border-collapse: collapse; font-size: 0.85rem; margin-top: 0.8rem; }
+table.flagged th, table.flagged td, table.later-excluded th, table.later-excluded td {
+       border-bottom: 1px solid #eee; padding: 0.3rem; text-align: left; vertical-align: top; }
 """
 
 

@@ -273,8 +273,9 @@ def top_flagged(con: duckdb.DuckDBPyConnection, year: int, limit: int) -> Table:
             scores.provider_state,
             scores.anomaly_score,
             scores.total_medicare_payment,
-            scores.reasons
-        from marts.provider_anomaly_scores as scores
+            scores.reasons,
+            scores.exclusion_status
+        from marts.provider_anomaly_exclusions as scores
         left join marts.dim_provider as providers
             on scores.npi = providers.npi
         where scores.data_year = ? and scores.is_flagged
@@ -283,6 +284,28 @@ def top_flagged(con: duckdb.DuckDBPyConnection, year: int, limit: int) -> Table:
         """,
         year,
         limit,
+    )
+
+
+def flagged_later_excluded(con: duckdb.DuckDBPyConnection) -> Table:
+    """Flagged provider-years, of every year, whose provider OIG excluded in that year or later."""
+    return query(
+        con,
+        """
+        select
+            scores.data_year,
+            scores.anomaly_rank,
+            scores.npi,
+            coalesce(providers.provider_name, scores.npi) as provider_name,
+            scores.provider_state,
+            scores.anomaly_score,
+            scores.exclusion_status
+        from marts.provider_anomaly_exclusions as scores
+        left join marts.dim_provider as providers
+            on scores.npi = providers.npi
+        where scores.is_flagged and scores.is_later_excluded
+        order by scores.data_year, scores.anomaly_rank
+        """,
     )
 
 

@@ -12,8 +12,11 @@ marts.provider_anomaly_scores, and report ROC-AUC and precision at k (k = the nu
 and overall. Injected rows stay valid: services >= beneficiary-day services >= beneficiaries >= 11 and
 payment <= allowed.
 
-    python -m deep_medicare_dev.evaluate [--project-dir .] [--set standard|subtle|all] [--per-recipe 30]
-        [--seed 0] [--keep DIR]
+Then the real-label section (deep_medicare_dev.real_labels): the built warehouse's scores against OIG's
+exclusions for fraud-related types. Reported, never tuned on.
+
+    python -m deep_medicare_dev.evaluate [--project-dir .] [--set standard|subtle|real|all] [--per-recipe 30]
+        [--seed 0] [--keep DIR] [--warehouse FILE]
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
+
+from deep_medicare_dev.real_labels import evaluate_real_labels
 
 COUNT_COLUMNS = ("Tot_Benes", "Tot_Srvcs", "Tot_Bene_Day_Srvcs")
 MONEY_COLUMNS = ("Avg_Sbmtd_Chrg", "Avg_Mdcr_Alowd_Amt", "Avg_Mdcr_Pymt_Amt", "Avg_Mdcr_Stdzd_Amt")
@@ -399,18 +404,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--set",
-        choices=[*RECIPE_SETS, "all"],
+        choices=[*RECIPE_SETS, "real", "all"],
         default="all",
         dest="recipe_set",
-        help="which recipes to inject (default: all, each set on its own copy)",
+        help="which recipes to inject, or real (the real-label section alone); default: all, each set on "
+        "its own copy, then the real labels",
     )
     parser.add_argument("--per-recipe", type=int, default=30, help="provider-years injected per recipe")
     parser.add_argument("--seed", type=int, default=0, help="seed for choosing provider-years and factors")
     parser.add_argument(
         "--keep", type=Path, default=None, help="keep each set's scratch copy in a subfolder of this folder"
     )
+    parser.add_argument(
+        "--warehouse",
+        default=os.environ.get("MEDICARE_DUCKDB_PATH", "warehouse/medicare.duckdb"),
+        help="the built warehouse the real-label section reads (default: $MEDICARE_DUCKDB_PATH)",
+    )
     args = parser.parse_args(argv)
     names = list(RECIPE_SETS) if args.recipe_set == "all" else [args.recipe_set]
+    names = [name for name in names if name != "real"]
     for index, name in enumerate(names):
         recipes = RECIPE_SETS[name]
         if args.keep is not None:
@@ -425,6 +437,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         factors = ", ".join(f"{recipe.name} ×{recipe.low:g}-{recipe.high:g}" for recipe in recipes)
         print(f"{'' if index == 0 else chr(10)}{name} set ({factors}):")
         print(format_metrics(metrics), flush=True)
+    if args.recipe_set in ("real", "all"):
+        if not Path(args.warehouse).exists():
+            raise SystemExit(f"No warehouse at {args.warehouse}: run make build first")
+        heading = "real labels (OIG exclusions for fraud-related types; reported, never tuned on):"
+        print(f"{chr(10) if names else ''}{heading}")
+        print(evaluate_real_labels(args.warehouse, seed=args.seed), flush=True)
     return 0
 
 

@@ -23,7 +23,7 @@ DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 
 # `dbt run`, not `dbt build`: the staging tests check the models' output themselves, and the data tests
 # of the YAML files (some of which need seeds) are `make test`'s job.
-STAGING_COMMAND = ("run", "--select", "staging")
+STAGING_COMMAND = ("run", "--select", "staging.cms")
 PARSE_STATE = "partial_parse.msgpack"
 
 

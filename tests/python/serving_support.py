@@ -26,13 +26,14 @@ MARTS_BY_YEAR = (
     "cost_trends_by_place_of_service",
     "cost_trends_by_specialty",
     "fct_provider_service_year",
+    "provider_anomaly_exclusions",
     "provider_anomaly_scores",
     "provider_peer_benchmarks",
     "provider_year_summary",
     "region_year_summary",
     "time_spine_days",
 )
-MARTS = tuple(sorted(("dim_provider", "dim_service", *MARTS_BY_YEAR)))
+MARTS = tuple(sorted(("dim_provider", "dim_service", "provider_exclusions", *MARTS_BY_YEAR)))
 UNCHANGED_LINE = "The served warehouse is unchanged"
 
 

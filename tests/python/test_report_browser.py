@@ -221,6 +221,27 @@ def test_top_flagged_provider_years_are_the_highest_scores_with_reasons(page, wa
     assert table == [[npi, reasons] for npi, _, reasons in expected]
 
 
+# The sample's flagged provider-years whose provider OIG later excluded (data/sample/oig/leie/: 1508EXCL.csv
+# and 1712EXCL.csv), read from the files by hand: year, NPI, the exclusion as the report words it
+LATER_EXCLUDED = [
+    ["2013", "1043219405", "excluded 2015-09-01 (1128b7, fraud-related)"],
+    ["2015", "1538200308", "excluded 2018-01-18 (1128a3, fraud-related)"],
+]
+
+
+def test_flagged_tables_show_whether_oig_excluded_the_provider_later(page, warehouse):
+    latest = page["driver"].execute_script(
+        "return [...document.querySelectorAll('table.flagged tbody tr')].map(r => r.cells[8].textContent);"
+    )
+    # no provider flagged in the latest year (2021) is in the LEIE files, which end in June 2023
+    assert latest and set(latest) == {"not excluded later"}
+    later = page["driver"].execute_script(
+        "return [...document.querySelectorAll('table.later-excluded tbody tr')]"
+        ".map(r => [r.cells[0].textContent, r.cells[2].textContent, r.cells[6].textContent]);"
+    )
+    assert later == LATER_EXCLUDED
+
+
 def test_tile_map_colours_each_state_by_its_payment_per_service(page, warehouse):
     expected = defaultdict(float)
     rows = warehouse.execute(

@@ -53,6 +53,7 @@ QUERIES = {
         "metric_time__year,service,provider_service_year__place_of_service",
     ],
     "saved_query": ["--saved-query", "payment_per_service_by_setting"],
+    "excluded_by_year_and_type": ["--saved-query", "excluded_providers_by_year_and_type"],
 }
 
 
@@ -233,3 +234,24 @@ def test_payment_per_service_by_code_and_setting_equals_cost_trends(metrics, war
             per_service, services = published[key]
             assert float(row["payment_per_service"]) == pytest.approx(per_service, rel=1e-12), key
             assert float(row["services"]) == pytest.approx(services, abs=1e-6), key
+
+
+def test_excluded_providers_by_year_and_type_equal_counts_over_provider_exclusions(metrics, warehouse):
+    expected = {
+        (year, exclusion_type, str(is_fraud).lower()): providers
+        for year, exclusion_type, is_fraud, providers in warehouse.execute(
+            "select year(exclusion_date), exclusion_type, is_fraud_related, count(distinct npi)"
+            " from marts.provider_exclusions group by all"
+        ).fetchall()
+    }
+    rows = {
+        (
+            year_of(row),
+            row["exclusion_period__exclusion_type"],
+            row["exclusion_period__is_fraud_related"].lower(),
+        ): float(row["excluded_providers"])
+        for row in metrics["excluded_by_year_and_type"]
+    }
+    assert rows == expected
+    # the shipped files hold every year from 2013 to 2023, and fraud-related types in each
+    assert {year for year, _, is_fraud in rows if is_fraud == "true"} >= set(range(2013, 2024))

@@ -31,7 +31,9 @@ PRIMARY_KEYS: dict[str, list[str] | None] = {
     "dim_provider": ["npi"],
     "dim_service": ["hcpcs_code"],
     "fct_provider_service_year": None,
+    "provider_anomaly_exclusions": None,  # a view of the scores beside the exclusions: no key
     "provider_anomaly_scores": ["npi", "data_year"],
+    "provider_exclusions": ["npi", "exclusion_date", "exclusion_type"],
     "provider_peer_benchmarks": None,
     "provider_year_summary": ["npi", "data_year"],
     "region_year_summary": ["data_year", "geography_level", "geography_code"],

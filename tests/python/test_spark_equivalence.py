@@ -51,6 +51,11 @@ SPARK_RELATIONS = (
     "intermediate.int_provider_year_code_features",
     "intermediate.int_provider_year_evidence",
     "marts.provider_anomaly_scores",
+    "reference.leie_exclusion_types",
+    "staging.base_oig__leie_rows",
+    "intermediate.int_leie_exclusion_periods",
+    "intermediate.int_provider_exclusion_status",
+    "marts.provider_exclusions",
 )
 # Relations the sample leaves empty on both engines (it has no malformed line, no repeated key and no
 # rejected row); every other has rows.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import time
@@ -129,8 +130,9 @@ def test_payment_per_service_by_setting_equals_the_national_facility_and_office_
         "select data_year, facility_payment_per_service, office_payment_per_service "
         "from marts.region_year_summary where geography_level = 'national'",
     ):
-        expected[(data_year, "F")] = facility
-        expected[(data_year, "O")] = office
+        # CMS's F and O, in words on the chart
+        expected[(data_year, "Facility")] = facility
+        expected[(data_year, "Office")] = office
     assert_close(actual, expected)
 
 
@@ -153,15 +155,15 @@ def test_states_equal_the_state_rows_of_the_latest_year(superset: Running) -> No
 
 def test_census_regions_equal_the_region_rows(superset: Running) -> None:
     rows = chart_rows(superset, "Payment per service by Census region")
-    # region_year_summary labels provider-years with no Census region (territories, XX) 'unassigned'
+    # provider-years with no Census region (territories, XX) are "Unassigned" on the chart (no <NULL> series),
+    # 'unassigned' in region_year_summary
     actual = {
-        (year(row["metric_time"]), row["provider_year__census_region"] or "unassigned"): row[
-            "payment_per_service"
-        ]
+        (year(row["metric_time"]), row["provider_year__census_region"]): row["payment_per_service"]
         for row in rows
     }
+    assert "Unassigned" in {region for _, region in actual}
     expected = {
-        (data_year, region): value
+        (data_year, "Unassigned" if region == "unassigned" else region): value
         for data_year, region, value in marts(
             superset,
             "select data_year, geography_code, payment_per_service from marts.region_year_summary "
@@ -215,6 +217,21 @@ def test_top_flagged_are_the_latest_years_first_ranks(superset: Running) -> None
         for row in rows
     ]
     assert actual == expected
+    # no provider flagged in 2021 is in the shipped LEIE files (which end in June 2023)
+    assert {row["exclusion_status"] for row in rows} == {"not excluded later"}
+
+
+# The sample's flagged provider-years whose provider OIG later excluded, read from the shipped LEIE files by
+# hand (1508EXCL.csv, 1712EXCL.csv): year, NPI, exclusion in words
+LATER_EXCLUDED = [
+    (2013, "1043219405", "excluded 2015-09-01 (1128b7, fraud-related)"),
+    (2015, "1538200308", "excluded 2018-01-18 (1128a3, fraud-related)"),
+]
+
+
+def test_flagged_later_excluded_are_the_providers_oig_excluded(superset: Running) -> None:
+    rows = chart_rows(superset, "Flagged provider-years later excluded by OIG")
+    assert [(row["data_year"], row["npi"], row["exclusion_status"]) for row in rows] == LATER_EXCLUDED
 
 
 def test_metrics_are_the_semantic_layers(superset: Running) -> None:
@@ -368,6 +385,14 @@ def test_dashboard_draws_every_chart(superset: Running) -> None:
         assert not [error.text for error in errors]
         page = driver.page_source
         assert [chart.name for chart in charts.dashboard_charts() if chart.name not in page] == []
+        # places of service and regions in words, money and scores formatted, not raw floats
+        text = driver.find_element(By.TAG_NAME, "body").text
+        assert "<NULL>" not in page
+        tables = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "table tbody tr")]
+        assert any("not excluded later" in row for row in tables)
+        assert any("excluded 2018-01-18 (1128a3, fraud-related)" in row for row in tables)
+        assert any("$" in row for row in tables)
+        assert not re.search(r"\b0\.\d{6,}", text), "a score shown as a raw float"
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(SCREENSHOT))
         # Superset's telemetry pixel is in its page; the content policy keeps it (and anything else) local

@@ -113,3 +113,20 @@ def test_the_joined_dataset_holds_the_dimensions_an_entity_reaches() -> None:
     rows = con.execute(f"select sale_id, shop_id, revenue, shop__region from ({sql})").fetchall()
     assert rows == [(1, 7, 5.0, "North")]
     assert semantic.joined_dataset_sql(models["shops"], models) is None
+
+
+def test_the_dashboard_formats_its_numbers_and_names_codes_in_words() -> None:
+    from deep_medicare.superset import charts
+
+    for chart in charts.dashboard_charts():
+        form = chart.form_data(1)
+        if chart.viz_type == "table":
+            formats = {column: config["d3NumberFormat"] for column, config in form["column_config"].items()}
+            assert formats.get("anomaly_score") == ".3f", chart.name
+        else:
+            assert form["y_axis_format"].startswith("$,."), chart.name  # every series here is in dollars
+    by_name = {chart.name: chart for chart in charts.dashboard_charts()}
+    (place,) = by_name["Payment per service, facility against office"].form_data(1)["groupby"]
+    assert "'F' then 'Facility'" in place["sqlExpression"] and "'O' then 'Office'" in place["sqlExpression"]
+    (region,) = by_name["Payment per service by Census region"].query_context(1)["queries"][0]["columns"][1:]
+    assert region["sqlExpression"] == "coalesce(provider_year__census_region, 'Unassigned')"

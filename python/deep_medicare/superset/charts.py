@@ -14,6 +14,28 @@ DASHBOARD_SLUG = "medicare-payments"
 TIME_COLUMN = "metric_time"
 TOP_FLAGGED_LIMIT = 20
 TOP_CODES_LIMIT = 10
+# d3 number formats: money, money per service, rates and scores (never raw floats)
+MONEY_FORMAT = "$,.0f"
+MONEY_PER_SERVICE_FORMAT = "$,.2f"
+SCORE_FORMAT = ".3f"
+# what a provider-year with no Census region (territories, military codes, unknown states) is called, as in
+# region_year_summary and the report
+UNASSIGNED_REGION = "Unassigned"
+
+
+def labelled_column(sql: str, label: str) -> dict[str, str]:
+    """An ad hoc column: a SQL expression over the dataset, shown and returned under `label`."""
+    return {"expressionType": "SQL", "sqlExpression": sql, "label": label}
+
+
+# the place of service in words (CMS writes F and O)
+PLACE_OF_SERVICE = labelled_column(
+    "case place_of_service when 'F' then 'Facility' when 'O' then 'Office' else place_of_service end",
+    "place_of_service",
+)
+CENSUS_REGION = labelled_column(
+    f"coalesce(provider_year__census_region, '{UNASSIGNED_REGION}')", "provider_year__census_region"
+)
 
 
 def latest_year(table: str) -> str:
@@ -31,7 +53,7 @@ class Chart:
     description: str
     metrics: tuple[str, ...] = ()
     x_axis: str | None = None
-    groupby: tuple[str, ...] = ()
+    groupby: tuple[str | dict[str, str], ...] = ()  # a column's name, or an ad hoc column (labelled_column)
     columns: tuple[str, ...] = ()  # a raw table's columns
     where: tuple[str, ...] = ()
     order_by: tuple[tuple[str, bool], ...] = ()  # (column or metric, ascending)
@@ -109,7 +131,9 @@ class Chart:
             "applied_time_extras": {},
         }
         if self.series_limit:
-            query["series_columns"] = list(self.groupby)
+            query["series_columns"] = [
+                column if isinstance(column, str) else column["label"] for column in self.groupby
+            ]
             query["series_limit_metric"] = self.series_limit_metric
         return {
             "datasource": {"id": dataset_id, "type": "table"},
@@ -132,16 +156,18 @@ def dashboard_charts() -> list[Chart]:
             description="Metric total_medicare_payment by data year (US dollars).",
             metrics=("total_medicare_payment",),
             x_axis=TIME_COLUMN,
+            form={"y_axis_format": MONEY_FORMAT},
         ),
         Chart(
             name="Payment per service, facility against office",
             dataset="provider_service_years",
             viz_type="echarts_timeseries_line",
-            description="Metric payment_per_service (US dollars per service) by year, facility (F) and "
-            "office (O).",
+            description="Metric payment_per_service (US dollars per service) by year, in a facility and in "
+            "an office.",
             metrics=("payment_per_service",),
             x_axis=TIME_COLUMN,
-            groupby=("place_of_service",),
+            groupby=(PLACE_OF_SERVICE,),
+            form={"y_axis_format": MONEY_PER_SERVICE_FORMAT},
         ),
         Chart(
             name="Payment per service by state, latest year",
@@ -153,17 +179,23 @@ def dashboard_charts() -> list[Chart]:
             x_axis="provider_year__provider_state",
             where=(latest_year("marts.fct_provider_service_year"),),
             order_by=(("payment_per_service", False),),
-            form={"x_axis_sort": "payment_per_service", "x_axis_sort_asc": False, "xAxisLabelRotation": 45},
+            form={
+                "x_axis_sort": "payment_per_service",
+                "x_axis_sort_asc": False,
+                "xAxisLabelRotation": 45,
+                "y_axis_format": MONEY_PER_SERVICE_FORMAT,
+            },
         ),
         Chart(
             name="Payment per service by Census region",
             dataset="provider_service_years",
             viz_type="echarts_timeseries_line",
             description="Metric payment_per_service (US dollars per service) by Census region and year; "
-            "blank region: territories, military codes and unknown states.",
+            f"{UNASSIGNED_REGION}: territories, military codes and unknown states.",
             metrics=("payment_per_service",),
             x_axis=TIME_COLUMN,
-            groupby=("provider_year__census_region",),
+            groupby=(CENSUS_REGION,),
+            form={"y_axis_format": MONEY_PER_SERVICE_FORMAT},
         ),
         Chart(
             name="Cost trends: payment per service by code",
@@ -176,13 +208,15 @@ def dashboard_charts() -> list[Chart]:
             groupby=("hcpcs_code",),
             series_limit=TOP_CODES_LIMIT,
             series_limit_metric="total_medicare_payment",
+            form={"y_axis_format": MONEY_PER_SERVICE_FORMAT},
         ),
         Chart(
             name="Top flagged provider-years, latest year",
-            dataset="provider_anomaly_scores",
+            dataset="provider_anomaly_exclusions",
             viz_type="table",
             description=f"The {TOP_FLAGGED_LIMIT} highest-ranked flagged provider-years of the latest data "
-            "year, with the reasons. A flag is a lead to check, not a finding.",
+            "year, with the reasons, and whether OIG excluded the provider that year or later (LEIE). A flag "
+            "is a lead to check, not a finding; an exclusion is not proof of billing fraud.",
             columns=(
                 "data_year",
                 "anomaly_rank",
@@ -193,16 +227,45 @@ def dashboard_charts() -> list[Chart]:
                 "total_medicare_payment",
                 "excess_payment",
                 "reasons",
+                "exclusion_status",
             ),
-            where=("is_flagged", latest_year("marts.provider_anomaly_scores")),
+            where=("is_flagged", latest_year("marts.provider_anomaly_exclusions")),
             order_by=(("anomaly_rank", True),),
             row_limit=TOP_FLAGGED_LIMIT,
+            form={
+                "column_config": {
+                    "anomaly_score": {"d3NumberFormat": SCORE_FORMAT},
+                    "total_medicare_payment": {"d3NumberFormat": MONEY_PER_SERVICE_FORMAT},
+                    "excess_payment": {"d3NumberFormat": MONEY_FORMAT},
+                }
+            },
+        ),
+        Chart(
+            name="Flagged provider-years later excluded by OIG",
+            dataset="provider_anomaly_exclusions",
+            viz_type="table",
+            description="Flagged provider-years of every year whose provider OIG excluded from federal "
+            "health care programs that year or later (LEIE), with when and why. Empty with no LEIE file.",
+            columns=(
+                "data_year",
+                "anomaly_rank",
+                "npi",
+                "provider_state",
+                "anomaly_score",
+                "exclusion_status",
+                "later_exclusion_type_description",
+            ),
+            where=("is_flagged", "is_later_excluded"),
+            order_by=(("data_year", True), ("anomaly_rank", True)),
+            form={"column_config": {"anomaly_score": {"d3NumberFormat": SCORE_FORMAT}}},
         ),
     ]
 
 
 # The dashboard's rows, as indexes into dashboard_charts(); a chart alone on its row takes the full width
-LAYOUT_ROWS = ((0, 1), (2,), (3, 4), (5,))
+LAYOUT_ROWS = ((0, 1), (2,), (3, 4), (5,), (6,))
+# charts drawn taller: the table of the latest year's top flagged provider-years
+TALL_CHARTS = (5,)
 
 
 def dashboard_layout(
@@ -239,7 +302,7 @@ def dashboard_layout(
                     "chartId": chart_id,
                     "uuid": chart_uuid,
                     "width": 12 // len(members),
-                    "height": 100 if len(members) == 1 and member == len(chart_ids) - 1 else 60,
+                    "height": 100 if member in TALL_CHARTS else 60,
                 },
             }
     return layout
