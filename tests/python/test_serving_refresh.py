@@ -80,6 +80,7 @@ DOUBLE_KEYS = {
     "int_provider_year_code_features": PROVIDER_YEAR_KEY,
     "int_provider_year_evidence": PROVIDER_YEAR_KEY,
     "provider_anomaly_scores": PROVIDER_YEAR_KEY,
+    "provider_anomaly_exclusions": PROVIDER_YEAR_KEY,
     "provider_year_summary": PROVIDER_YEAR_KEY,
     "int_service_cost_trends": ("breakdown", "breakdown_value", "hcpcs_code", "data_year"),
     "cost_trends": ("hcpcs_code", "data_year"),
