@@ -1,6 +1,7 @@
-"""The national benchmark's --growth run: the build of every year against the build of the last year alone,
-both in one run. The builds themselves are national-size and stay out of the tests; what is checked here is
-what the run does with their measurements and what it refuses before generating any data."""
+"""The national benchmark's --growth run (the build of every year against the build of the last year alone,
+both in one run) and its --history run (one year, the refreshes adding each later year, full builds of two
+and of every year). The builds themselves are national-size and stay out of the tests; what is checked here
+is what the runs do with their measurements and what they refuse before generating any data."""
 
 from __future__ import annotations
 
@@ -94,7 +95,9 @@ def test_a_run_without_growth_prints_no_growth_lines() -> None:
     ("arguments", "message"),
     [
         (["--years", "1", "--growth"], "--growth needs --years 2 or more"),
-        (["--years", "2", "--growth", "--add-year"], "--add-year and --growth are separate runs"),
+        (["--years", "2", "--growth", "--add-year"], "--add-year, --growth and --history are separate runs"),
+        (["--years", "2", "--history", "--add-year"], "--add-year, --growth and --history are separate runs"),
+        (["--years", "1", "--history"], "--history needs --years 2 or more"),
     ],
 )
 def test_growth_refuses_what_it_cannot_measure_before_writing_any_data(
@@ -108,3 +111,54 @@ def test_growth_refuses_what_it_cannot_measure_before_writing_any_data(
     assert national_benchmark.main(["--rows", "1000", *arguments]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "benchmark").exists()
+
+
+# --history: what each step's build took, in the order the run must take them (a fixed list)
+HISTORY_WALLS = {
+    ("build 2018 (1 year)", True): 300.0,
+    ("add 2019 (N=1)", False): 330.0,
+    ("add 2020 (N=2)", False): 345.0,
+    ("add 2021 (N=3)", False): 360.0,
+    ("build 2018-2019 (2 years)", True): 600.0,
+    ("build 2018-2021 (4 years)", True): 1260.0,
+}
+
+
+def test_history_builds_one_year_refreshes_it_then_builds_two_and_every_year(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = []
+    for year in (2018, 2019, 2020, 2021):
+        files.append(tmp_path / "data" / f"{national_benchmark.FILE_PREFIX}{year}.csv")
+        files[-1].parent.mkdir(exist_ok=True)
+        files[-1].write_text("header\n")
+    calls = []
+
+    def fake_step(label, years, files_glob, scratch, dbt_args, *, fresh):
+        linked = sorted(path.name[-8:-4] for path in (scratch / "linked_data").iterdir())
+        calls.append((label, list(years), linked, fresh))
+        return {"step": label, "wall_seconds": HISTORY_WALLS[(label, fresh)], "slowest_nodes": []}
+
+    monkeypatch.setattr(national_benchmark, "history_step", fake_step)
+    monkeypatch.setattr(national_benchmark, "cached_scan", lambda scanned: (SCAN, {"rows": 10}))
+    history = national_benchmark.run_history(files, tmp_path, [], keep_warehouse=False)
+
+    assert [(label, fresh) for label, _, _, fresh in calls] == list(HISTORY_WALLS)
+    # each build reads exactly its years' files: the refreshes add one file at a time
+    assert [linked for _, _, linked, _ in calls] == [
+        ["2018"],
+        ["2018", "2019"],
+        ["2018", "2019", "2020"],
+        ["2018", "2019", "2020", "2021"],
+        ["2018", "2019"],
+        ["2018", "2019", "2020", "2021"],
+    ]
+    assert [round(step["ratio_to_one_year"], 2) for step in history["steps"]] == [
+        1.0,
+        1.1,
+        1.15,
+        1.2,
+        2.0,
+        4.2,
+    ]
+    assert history["one_year_to_scan"] == pytest.approx(300.0 / 7.0)
