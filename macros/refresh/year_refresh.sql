@@ -165,7 +165,13 @@
                 {%- do wanted.append(year + offset) -%}
             {%- endfor -%}
         {%- endfor -%}
-        where {{ column }} in ({{ wanted | sort | join(', ') }})
+        {#- one year as `=`: DuckDB pushes `= Y` into both sides of a join below it, a one-element `in (Y)`
+            into one side only (decision 0034) -#}
+        {%- if wanted | length == 1 -%}
+            where {{ column }} = {{ wanted[0] }}
+        {%- else -%}
+            where {{ column }} in ({{ wanted | sort | join(', ') }})
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 

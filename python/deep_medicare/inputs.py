@@ -31,8 +31,13 @@ SUMMARY_COLUMNS: dict[str, str] = {
 
 
 def _in_years(years: Sequence[int]) -> str:
-    """A filter on data_year for the given years ("false" for none)."""
-    return f"data_year in ({', '.join(str(int(year)) for year in years)})" if years else "false"
+    """A filter on data_year for the given years ("false" for none); one year as `=`, which DuckDB pushes into
+    both sides of a join (a one-element `in` reaches one side only)."""
+    if not years:
+        return "false"
+    if len(years) == 1:
+        return f"data_year = {int(years[0])}"
+    return f"data_year in ({', '.join(str(int(year)) for year in years)})"
 
 
 def read_provider_years(
