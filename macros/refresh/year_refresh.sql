@@ -166,7 +166,7 @@
             {%- endfor -%}
         {%- endfor -%}
         {#- one year as `=`: DuckDB pushes `= Y` into both sides of a join below it, a one-element `in (Y)`
-            into one side only (decision 0034) -#}
+            into one side only (nine per-year queries of a joined model on the sample: 4.11 s against 0.80 s) -#}
         {%- if wanted | length == 1 -%}
             where {{ column }} = {{ wanted[0] }}
         {%- else -%}

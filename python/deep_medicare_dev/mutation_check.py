@@ -52,15 +52,15 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         "2 peer fallback at the minimum size instead of below it",
-        "models/intermediate/yearly/int_provider_service_peer_percentiles.sql",
-        "specialty_stats.group_size < {{ var('min_peer_group_size') }} as is_peer_fallback",
-        "specialty_stats.group_size <= {{ var('min_peer_group_size') }} as is_peer_fallback",
+        "models/intermediate/yearly/int_provider_service_peer_benchmarks.sql",
+        "specialty_group_size < {{ var('min_peer_group_size') }} as is_peer_fallback",
+        "specialty_group_size <= {{ var('min_peer_group_size') }} as is_peer_fallback",
     ),
     Mutation(
         "2b state peer fallback at the minimum size instead of below it",
-        "models/intermediate/yearly/int_provider_service_peer_percentiles.sql",
-        "state_stats.group_size < {{ var('min_peer_group_size') }} as is_state_peer_fallback",
-        "state_stats.group_size <= {{ var('min_peer_group_size') }} as is_state_peer_fallback",
+        "models/intermediate/yearly/int_provider_service_peer_benchmarks.sql",
+        "state_group_size < {{ var('min_peer_group_size') }} as is_state_peer_fallback",
+        "state_group_size <= {{ var('min_peer_group_size') }} as is_state_peer_fallback",
     ),
     Mutation(
         "3 mean-absolute-deviation scale 1.2533 to 1.0",

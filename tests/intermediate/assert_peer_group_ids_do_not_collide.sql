@@ -1,7 +1,7 @@
 {#
-    Rule: the 64-bit group id of each peer level (the macro peer_group_id, by which int_peer_group_stats
-    groups and int_provider_service_peer_percentiles ranks) names exactly one group of key values. A
-    collision would merge two peer groups. Fails with one row per level and id shared by different keys.
+    Rule: the 64-bit group id of each peer level (the macro peer_group_id, which
+    int_provider_service_peer_stats partitions by) names exactly one group of key values. A collision
+    would merge two peer groups. Fails with one row per level and id shared by different keys.
 #}
 {%- set levels = peer_levels() %}
 

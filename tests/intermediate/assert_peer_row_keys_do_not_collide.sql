@@ -1,5 +1,5 @@
 {#
-    Rule: the row key int_provider_service_peer_percentiles joins a row's ranks back to the row by (the 64-bit
+    Rule: the row key int_provider_service_peer_stats joins a row's ranks to its statistics by (the 64-bit
     hash of peer_row_keys(), within the row's data_year) names exactly one row. The rows are unique on those
     keys (the model's grain test), so a key shared by two rows is a hash collision, which would pair a row
     with another row's ranks. Fails with one row per data_year and key shared by several rows.

@@ -38,8 +38,7 @@ SAME_YEAR_MODELS = (
     "int_provider_year_totals",
     "int_service_cost_years",
     "fct_provider_service_year",
-    "int_peer_group_stats",
-    "int_provider_service_peer_percentiles",
+    "int_provider_service_peer_benchmarks",
     "int_provider_year_code_features",
     "region_year_summary",
 )
@@ -58,8 +57,7 @@ PIPELINE_RELATIONS = (
     "intermediate.int_provider_year_attributes",
     "intermediate.int_provider_service_years_enriched",
     "intermediate.int_provider_year_totals",
-    "intermediate.int_peer_group_stats",
-    "intermediate.int_provider_service_peer_percentiles",
+    "intermediate.int_provider_service_peer_stats",
     "intermediate.int_provider_service_peer_benchmarks",
     "intermediate.int_provider_year_code_features",
     "intermediate.int_provider_year_evidence",
@@ -72,8 +70,7 @@ COMPARED = (*PIPELINE_RELATIONS, *(f"marts.{name}" for name in MARTS))
 PROVIDER_SERVICE_KEY = ("data_year", "npi", "hcpcs_code", "place_of_service")
 PROVIDER_YEAR_KEY = ("data_year", "npi")
 DOUBLE_KEYS = {
-    "int_peer_group_stats": ("data_year", "peer_level", "group_id"),
-    "int_provider_service_peer_percentiles": PROVIDER_SERVICE_KEY,
+    "int_provider_service_peer_stats": PROVIDER_SERVICE_KEY,
     "int_provider_service_years_enriched": PROVIDER_SERVICE_KEY,
     "int_provider_service_peer_benchmarks": PROVIDER_SERVICE_KEY,
     "provider_peer_benchmarks": PROVIDER_SERVICE_KEY,

@@ -46,8 +46,7 @@ SPARK_RELATIONS = (
     "marts.cost_trends_by_place_of_service",
     "marts.cost_trends_by_specialty",
     "marts.time_spine_days",
-    "intermediate.int_peer_group_stats",
-    "intermediate.int_provider_service_peer_percentiles",
+    "intermediate.int_provider_service_peer_benchmarks",
     "intermediate.int_provider_year_code_features",
     "intermediate.int_provider_year_evidence",
     "marts.provider_anomaly_scores",
@@ -85,11 +84,6 @@ GRAIN_OF_TOLERANT = {
 # millisecond, DuckDB to the microsecond.
 COMPARED_AS = {
     ("staging.base_cms__physician_files", "last_modified"): "date_trunc('millisecond', {column})",
-    # peer group ids are each engine's own 64-bit hash (DuckDB's hash, Spark's xxhash64): not compared; the
-    # groups' key columns, and the rows that name them, are
-    ("intermediate.int_peer_group_stats", "group_id"): "null",
-    ("intermediate.int_provider_service_peer_percentiles", "peer_group_id"): "null",
-    ("intermediate.int_provider_service_peer_percentiles", "state_peer_group_id"): "null",
 }
 
 
