@@ -4,7 +4,7 @@
 {%- endmacro %}
 
 {% macro default__record_refresh_years() -%}
-    {%- if not execute or invocation_args_dict.get('which') not in ('build', 'run') -%}
+    {%- if not execute or flags.WHICH not in ['build', 'run'] -%}
         {{- return('select 1 as year_refreshes_not_recorded') -}}
     {%- endif -%}
     {%- set years = refresh_years(allow_drop=false) -%}

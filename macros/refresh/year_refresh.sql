@@ -78,7 +78,7 @@
     {%- endif -%}
     {#- at parse time this records the dependency on the file manifest -#}
     {%- set files = ref('base_cms__physician_files') -%}
-    {%- if not execute or invocation_args_dict.get('which') not in ('build', 'run') -%}
+    {%- if not execute or flags.WHICH not in ['build', 'run'] -%}
         {{- return(none) -}}
     {%- endif -%}
     {#- (false for the first build, --full-refresh, and unit tests) -#}

@@ -1,57 +1,10 @@
 {#
-    Rule: nothing is lost silently from the LEIE files either. For every LEIE file, its data lines (non-blank
-    lines after the header, counted straight from the text, not through the CSV parser) equal the rows staged
-    from it plus the rows rejected from it. Fails with one row per file that does not reconcile; passes with
-    no file loaded.
+    Rule: nothing is lost silently from the LEIE files either. For every LEIE file, its data lines equal
+    the rows staged from it plus the rows rejected from it. Fails with one row per file that does not
+    reconcile; passes with no file loaded.
 #}
-{%- set specs = leie_file_specs() %}
-
-with
-
-raw_lines as (
-    {%- if specs %}
-        select
-            filename as source_file,
-            count(line) - 1 as raw_data_lines
-        from {{ read_lines(leie_files(), 'latin-1') }}
-        group by filename
-    {%- else %}
-        select
-            cast(null as {{ dbt.type_string() }}) as source_file,
-            cast(0 as bigint) as raw_data_lines
-        where false
-    {%- endif %}
-),
-
-staged as (
-    select
-        source_file,
-        count(*) as staged_rows
-    from {{ ref('stg_oig__leie_exclusions') }}
-    group by source_file
-),
-
-rejected as (
-    select
-        source_file,
-        count(*) as rejected_rows
-    from {{ ref('stg_oig__leie_exclusions_rejected') }}
-    group by source_file
-),
-
-reconciled as (
-    select
-        coalesce(raw_lines.source_file, staged.source_file, rejected.source_file) as source_file,
-        coalesce(raw_lines.raw_data_lines, 0) as raw_data_lines,
-        coalesce(staged.staged_rows, 0) as staged_rows,
-        coalesce(rejected.rejected_rows, 0) as rejected_rows
-    from raw_lines
-    full outer join staged
-        on raw_lines.source_file = staged.source_file
-    full outer join rejected
-        on coalesce(raw_lines.source_file, staged.source_file) = rejected.source_file
-)
-
-select *
-from reconciled
-where raw_data_lines != staged_rows + rejected_rows
+{{ raw_lines_reconcile_per_file(
+    leie_files() if leie_file_specs() else none,
+    ref('stg_oig__leie_exclusions'),
+    ref('stg_oig__leie_exclusions_rejected')
+) }}
