@@ -3,11 +3,11 @@
 The dbt Python model models/ml/provider_anomaly_scores.py only hands over its connection and two
 provider-year relations, int_provider_year_code_features and provider_year_summary, and calls
 `score_warehouse`; everything else lives here and in the modules it calls. Code-level rows never reach
-Python: DuckDB rolls them up in the SQL model. Python reads the columns it computes with, and fits, scores,
-ranks and explains one data year at a time (a refresh rescores only the years it changed); it hands back
-a DuckDB relation in which the
-SQL model's other columns (ratios, the most extreme code and its peers) join the result, so those never go
-through pandas either, except for the rows that get a reason, whose words need them.
+Python: DuckDB rolls them up in the SQL model. Python reads the columns it computes with, and scores, ranks
+and explains one data year at a time, fitted on that year and its neighbours (a refresh rescores only the
+years it changed); it hands back a DuckDB relation in which the SQL model's other columns (ratios, the most
+extreme code and its peers) join the result, so those never go through pandas either, except for the rows
+that get a reason, whose words need them.
 
 Progress goes to the logger "deep_medicare.pipeline" (stage, data year, rows, seconds), so a national
 build shows where it is when the caller lets INFO messages through.
@@ -29,7 +29,13 @@ import pandas as pd
 
 from deep_medicare.code_mix import SHIFT_COLUMNS
 from deep_medicare.explanations import ContextReader, explain
-from deep_medicare.feature_sets import CODE_FEATURE_INPUTS, EVIDENCE_COLUMNS, EVIDENCE_INPUTS, KEYS
+from deep_medicare.feature_sets import (
+    CODE_FEATURE_INPUTS,
+    EVIDENCE_COLUMNS,
+    EVIDENCE_INPUTS,
+    KEYS,
+    MODEL_FEATURES,
+)
 from deep_medicare.features import DEFAULT_MIN_PEER_GROUP_SIZE, build_features
 from deep_medicare.inputs import read_provider_years
 from deep_medicare.scoring import rank_and_flag, score_features
@@ -197,27 +203,45 @@ def scorer_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def score_year(
-    connection: duckdb.DuckDBPyConnection,
+def fit_window(year: int, present: Sequence[int]) -> list[int]:
+    """The data years the scorer of `year` is fitted on: the year and the calendar years either side of it
+    that the warehouse holds. A refresh's reach previous_and_later (the year before a changed one and every
+    year after it) covers every year whose window a changed year's features fall in."""
+    return [neighbour for neighbour in (year - 1, year, year + 1) if neighbour in present]
+
+
+def year_features(
     code_features: duckdb.DuckDBPyRelation,
     year_summary: duckdb.DuckDBPyRelation,
     years: Sequence[int],
-    flag_share: float,
-    random_state: int,
     min_peer_group_size: int,
     evidence: duckdb.DuckDBPyRelation | None,
 ) -> pd.DataFrame:
-    """The Python columns of provider_anomaly_scores (`output_columns`) for the provider-years of `years`
-    (one data year, or none for the table's empty shape): features, scores, ranks, flags and reasons."""
+    """`build_features` of the provider-years of `years` (one data year, or none for the empty shape)."""
     label = ", ".join(str(year) for year in years) or "no year"
     with _stage(f"features {label}"):
-        features = build_features(
+        return build_features(
             read_provider_years(code_features, year_summary, years, evidence), min_peer_group_size
         )
+
+
+def score_year(
+    connection: duckdb.DuckDBPyConnection,
+    code_features: duckdb.DuckDBPyRelation,
+    features: pd.DataFrame,
+    fit: pd.DataFrame,
+    flag_share: float,
+    random_state: int,
+    evidence: duckdb.DuckDBPyRelation | None,
+) -> pd.DataFrame:
+    """The Python columns of provider_anomaly_scores (`output_columns`) for the provider-years of `features`
+    (one data year, or none for the table's empty shape), the scorer fitted on the model features of `fit`:
+    scores, ranks, flags and reasons."""
+    label = ", ".join(str(year) for year in sorted(set(features["data_year"]))) or "no year"
     feature_columns = list(features.columns)
     with _stage(f"scoring and ranking {label}, {len(features):,} provider-years"):
         # One copy of the features at a time: each step's input is dropped once the next has it.
-        scored = score_features(features, random_state=random_state)
+        scored = score_features(features, random_state=random_state, fit=fit)
         del features
         ranked = rank_and_flag(scored, flag_share=flag_share)
         del scored
@@ -244,22 +268,45 @@ def score_warehouse(
     anomalous), is_flagged (top `flag_share` of each year, at least one), reasons, excess_payment, and the
     feature values. Without `evidence` the score is the peer comparison of the year alone.
 
-    Each data year is scored on its own (`score_year`): its features, the scorer's fit (scaling, forest,
-    tail scales), ranks and reasons see that year's provider-years only, plus the neighbouring years'
-    evidence the SQL models already rolled in. So memory holds one year, and a refresh rescores only the
-    `years` it changed (default: every year of `year_summary`). Each year's rows go to a temporary table
-    before the next year is read. Deterministic: the same inputs, in any row order, give identical rows for
-    the same random_state.
+    Each data year is scored on its own (`score_year`): its features, ranks and reasons see that year's
+    provider-years only, plus the neighbouring years' evidence the SQL models already rolled in; the scorer
+    (scaling, forest, tail scales) is fitted on the model features of the year and its neighbours
+    (`fit_window`). So memory holds the features of two years and the model features of three, and a
+    refresh rescores only the `years` it changed (default: every year of `year_summary`). Each year's rows
+    go to a temporary table before the next year is read. Deterministic: the same inputs, in any row order,
+    give identical rows for the same random_state.
     """
     present = sorted(year for (year,) in year_summary.aggregate("data_year", "data_year").fetchall())
     wanted = present if years is None else [year for year in present if year in {int(y) for y in years}]
-    parameters = (flag_share, random_state, min_peer_group_size, evidence)
     connection.execute(f"drop table if exists {SCORED_YEARS_TABLE}")
+    # the features of a year read early as a neighbour and scored next; the model features of each year
+    # the fit windows still need
+    pending: dict[int, pd.DataFrame] = {}
+    fits: dict[int, pd.DataFrame] = {}
+
+    def features_of(year: int) -> pd.DataFrame:
+        features = year_features(code_features, year_summary, [year], min_peer_group_size, evidence)
+        fits[year] = features[[*KEYS, *MODEL_FEATURES]]
+        return features
+
     # each year's rows in turn (with no year, the table's empty shape)
     for index, year in enumerate(wanted or [None]):
-        scored = score_year(
-            connection, code_features, year_summary, [] if year is None else [year], *parameters
-        )
+        if year is None:
+            features = year_features(code_features, year_summary, [], min_peer_group_size, evidence)
+            fit = features
+        else:
+            for done in [seen for seen in fits if seen < year - 1]:
+                del fits[done]
+            features = pending.pop(year) if year in pending else features_of(year)
+            for neighbour in fit_window(year, present):
+                if neighbour not in fits:
+                    read = features_of(neighbour)
+                    if neighbour > year and neighbour in wanted:
+                        pending[neighbour] = read
+                    del read
+            fit = pd.concat([fits[neighbour] for neighbour in fit_window(year, present)], ignore_index=True)
+        scored = score_year(connection, code_features, features, fit, flag_share, random_state, evidence)
+        del features, fit
         connection.register("scored_year", scored)
         verb = "create temporary table {} as" if index == 0 else "insert into {} by name"
         connection.execute(f"{verb.format(SCORED_YEARS_TABLE)} select * from scored_year")

@@ -10,7 +10,8 @@
   score 2^(-E[h(x)] / c(n)) lies in (0, 1) and 0.5 or less is ordinary, so the component is
   (s - 0.5) / 0.5 clipped to [0, 1]. It sees both directions and unusual combinations of features.
 
-These two are the peer comparison of this year alone. The ranking mostly weighs the evidence of
+These two are the peer comparison of the year; the pipeline fits them (scaling, forest, tail scales) on the
+year and its neighbouring years (`score_features`'s `fit`). The ranking mostly weighs the evidence of
 `evidence.family_evidence` (evidence_score: shrunk across codes, against the provider's own neighbouring
 years, calibrated per family, weighted by dollars at stake), mapped to [0, 1) by e / (e + 1):
 
@@ -54,15 +55,22 @@ def feature_matrix(features: pd.DataFrame, columns: Sequence[str]) -> np.ndarray
     return np.nan_to_num(np.clip(matrix, -Z_CAP, Z_CAP), nan=0.0)
 
 
-def robust_scale(matrix: np.ndarray) -> np.ndarray:
-    """Centre each column on its median and divide by 1.4826 * MAD (IQR / 1.349, then 1, when that is 0)."""
-    if matrix.shape[0] == 0:
-        return matrix.copy()
+def robust_location_scale(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column, the median and 1.4826 * MAD (IQR / 1.349, then 1, when that is 0)."""
     median = np.median(matrix, axis=0)
     mad = np.median(np.abs(matrix - median), axis=0) * MAD_TO_SIGMA
     q75, q25 = np.percentile(matrix, [75, 25], axis=0)
     iqr = (q75 - q25) / IQR_TO_SIGMA
-    scale = np.where(mad > 0, mad, np.where(iqr > 0, iqr, 1.0))
+    return median, np.where(mad > 0, mad, np.where(iqr > 0, iqr, 1.0))
+
+
+def robust_scale(matrix: np.ndarray, fit: np.ndarray | None = None) -> np.ndarray:
+    """Centre each column on the median of `fit` (default: `matrix` itself) and divide by its robust scale
+    (`robust_location_scale`)."""
+    fit = matrix if fit is None else fit
+    if fit.shape[0] == 0:
+        return matrix.copy()
+    median, scale = robust_location_scale(fit)
     return (matrix - median) / scale
 
 
@@ -77,8 +85,10 @@ def isolation_component(
     n_estimators: int = DEFAULT_N_ESTIMATORS,
     max_samples: int = DEFAULT_MAX_SAMPLES,
     threads: int | None = None,
+    fit: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Isolation Forest anomaly score rescaled to [0, 1]: 0 up to the ordinary 0.5, 1 at the maximum.
+    """Isolation Forest anomaly score rescaled to [0, 1]: 0 up to the ordinary 0.5, 1 at the maximum. The
+    forest is grown on the rows of `fit` (default: `matrix` itself) and scores the rows of `matrix`.
 
     Each tree is grown on `max_samples` rows, so fitting costs the same at a thousand rows or a million.
     Scoring every row is the expensive part; it runs on `threads` blocks of rows at once (default: one per
@@ -86,15 +96,16 @@ def isolation_component(
     bit whatever the number of threads.
     """
     n_rows = matrix.shape[0]
-    if n_rows < 2:
+    fit = matrix if fit is None else fit
+    if n_rows == 0 or fit.shape[0] < 2:
         return np.zeros(n_rows)
     model = IsolationForest(
         n_estimators=n_estimators,
-        max_samples=min(max_samples, n_rows),
+        max_samples=min(max_samples, fit.shape[0]),
         random_state=random_state,
         n_jobs=1,
     )
-    model.fit(matrix)
+    model.fit(fit)
     blocks = np.array_split(matrix, max(1, min(threads or _usable_cores(), n_rows)))
     with ThreadPoolExecutor(max_workers=len(blocks)) as pool:
         paper_score = -np.concatenate(list(pool.map(model.score_samples, blocks)))
@@ -148,17 +159,30 @@ def score_features(
     n_estimators: int = DEFAULT_N_ESTIMATORS,
     max_samples: int = DEFAULT_MAX_SAMPLES,
     tail_quantile: float = DEFAULT_TAIL_QUANTILE,
+    fit: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Features sorted by (npi, data_year), plus isolation_score, robust_score and anomaly_score in [0, 1]
-    (evidence_score counts as 0 where the features have none)."""
+    (evidence_score counts as 0 where the features have none).
+
+    The scorer is fitted (robust scaling, forest, tail scales) on the provider-years of `fit`, default the
+    features themselves; the pipeline fits a data year on that year and its neighbours (`fit_window`).
+    """
     if not 0.0 <= isolation_weight <= 1.0:
         raise ValueError(f"isolation_weight must be in [0, 1], got {isolation_weight}")
     ordered = sorted_by_keys(features)
     model_matrix = feature_matrix(ordered, MODEL_FEATURES)
-    isolation = isolation_component(robust_scale(model_matrix), random_state, n_estimators, max_samples)
+    fit_matrix = model_matrix if fit is None else feature_matrix(sorted_by_keys(fit), MODEL_FEATURES)
+    isolation = isolation_component(
+        robust_scale(model_matrix, fit_matrix),
+        random_state,
+        n_estimators,
+        max_samples,
+        fit=robust_scale(fit_matrix),
+    )
     # The suspicion features lead MODEL_FEATURES.
     suspicion = model_matrix[:, : len(SUSPICION_FEATURES)]
-    evidence = family_evidence(suspicion, tail_scale(suspicion, tail_quantile), SUSPICION_FEATURES)
+    scales = tail_scale(fit_matrix[:, : len(SUSPICION_FEATURES)], tail_quantile)
+    evidence = family_evidence(suspicion, scales, SUSPICION_FEATURES)
     robust = robust_component(evidence)
     peer_score = isolation_weight * isolation + (1.0 - isolation_weight) * robust
     weighed = (

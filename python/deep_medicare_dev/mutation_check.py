@@ -127,6 +127,13 @@ MUTATIONS: tuple[Mutation, ...] = (
         "        cast(round(avg_medicare_standardized_amount, 2) * total_services as decimal(38, 13))"
         " as total_standardized_payment\n    from provider_services",
     ),
+    Mutation(
+        "11 a year's scorer fitted on that year alone, not with its neighbours",
+        "python/deep_medicare/pipeline.py",
+        "for neighbour in (year - 1, year, year + 1) if neighbour in present]",
+        "for neighbour in (year,) if neighbour in present]",
+        pytest_command("tests/python/test_anomaly_warehouse.py"),
+    ),
 )
 
 

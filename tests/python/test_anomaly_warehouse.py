@@ -5,6 +5,7 @@ warehouse hands rows over."""
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -91,4 +92,52 @@ def test_an_empty_warehouse_scores_to_an_empty_table(warehouse):
     assert scores.empty
     assert {"npi", "data_year", "anomaly_score", "anomaly_rank", "is_flagged", "reasons"} <= set(
         scores.columns
+    )
+
+
+def scores_of(warehouse, years=None, without_year=None):
+    """score_warehouse on the three inputs (without the rows of `without_year`, when given), for `years`
+    (default every year), in rank order."""
+    keep = "true" if without_year is None else f"data_year != {int(without_year)}"
+    return (
+        score_warehouse(
+            warehouse,
+            warehouse.table("int_provider_year_code_features").filter(keep),
+            warehouse.table("provider_year_summary").filter(keep),
+            evidence=warehouse.table("int_provider_year_evidence").filter(keep),
+            years=years,
+        )
+        .order("data_year, anomaly_rank")
+        .df()
+    )
+
+
+def test_scoring_some_years_equals_those_years_of_scoring_every_year(warehouse):
+    # A refresh scores only the years it changed; their fit must still see the neighbours it does not score.
+    every = scores_of(warehouse)
+    chosen = [2016, 2017]
+    assert {2015, 2018} <= set(every["data_year"])  # both chosen years have a neighbour left unscored
+
+    some = scores_of(warehouse, years=chosen)
+
+    expected = every[every["data_year"].isin(chosen)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(some, expected, check_exact=True)
+
+
+def test_a_years_scores_follow_its_neighbours_and_no_year_beyond(warehouse):
+    # The scorer of 2016 is fitted on 2015-2017: without 2017 its scores move; without 2018 (beyond the
+    # window, and no input of 2016's features) they are identical.
+    every = scores_of(warehouse)
+    of_2016 = every[every["data_year"] == 2016].reset_index(drop=True)
+
+    without_2018 = scores_of(warehouse, without_year=2018)
+    without_2017 = scores_of(warehouse, without_year=2017)
+
+    pd.testing.assert_frame_equal(
+        without_2018[without_2018["data_year"] == 2016].reset_index(drop=True), of_2016, check_exact=True
+    )
+    moved = without_2017[without_2017["data_year"] == 2016].reset_index(drop=True)
+    assert len(moved) == len(of_2016)
+    assert not np.allclose(
+        moved.sort_values("npi")["anomaly_score"].to_numpy(), of_2016.sort_values("npi")["anomaly_score"]
     )
