@@ -38,7 +38,7 @@ from deep_medicare.feature_sets import (
 )
 from deep_medicare.features import DEFAULT_MIN_PEER_GROUP_SIZE, build_features
 from deep_medicare.inputs import read_provider_years
-from deep_medicare.scoring import rank_and_flag, score_features
+from deep_medicare.scoring import feature_matrix, rank_and_flag, score_features, sorted_by_keys
 
 LOGGER = logging.getLogger(__name__)
 
@@ -229,14 +229,14 @@ def score_year(
     connection: duckdb.DuckDBPyConnection,
     code_features: duckdb.DuckDBPyRelation,
     features: pd.DataFrame,
-    fit: pd.DataFrame,
+    fit: np.ndarray,
     flag_share: float,
     random_state: int,
     evidence: duckdb.DuckDBPyRelation | None,
 ) -> pd.DataFrame:
     """The Python columns of provider_anomaly_scores (`output_columns`) for the provider-years of `features`
-    (one data year, or none for the table's empty shape), the scorer fitted on the model features of `fit`:
-    scores, ranks, flags and reasons."""
+    (one data year, or none for the table's empty shape), the scorer fitted on `fit` (rows of model features,
+    `scoring.feature_matrix`): scores, ranks, flags and reasons."""
     label = ", ".join(str(year) for year in sorted(set(features["data_year"]))) or "no year"
     feature_columns = list(features.columns)
     with _stage(f"scoring and ranking {label}, {len(features):,} provider-years"):
@@ -271,40 +271,43 @@ def score_warehouse(
     Each data year is scored on its own (`score_year`): its features, ranks and reasons see that year's
     provider-years only, plus the neighbouring years' evidence the SQL models already rolled in; the scorer
     (scaling, forest, tail scales) is fitted on the model features of the year and its neighbours
-    (`fit_window`). So memory holds the features of two years and the model features of three, and a
-    refresh rescores only the `years` it changed (default: every year of `year_summary`). Each year's rows
-    go to a temporary table before the next year is read. Deterministic: the same inputs, in any row order,
-    give identical rows for the same random_state.
+    (`fit_window`), in (npi, data_year) order. So memory holds one year's features and
+    three years' model features (11 doubles a provider-year), and a refresh rescores only the `years` it
+    changed (default: every year of `year_summary`). Each year's rows go to a temporary table before the
+    next year is read. Deterministic: the same inputs, in any row order, give identical rows for the same
+    random_state.
     """
     present = sorted(year for (year,) in year_summary.aggregate("data_year", "data_year").fetchall())
     wanted = present if years is None else [year for year in present if year in {int(y) for y in years}]
     connection.execute(f"drop table if exists {SCORED_YEARS_TABLE}")
-    # the features of a year read early as a neighbour and scored next; the model features of each year
-    # the fit windows still need
-    pending: dict[int, pd.DataFrame] = {}
-    fits: dict[int, pd.DataFrame] = {}
+    # the npis and model features (11 doubles a provider-year) of each year the fit windows still need
+    fits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def features_of(year: int) -> pd.DataFrame:
-        features = year_features(code_features, year_summary, [year], min_peer_group_size, evidence)
-        fits[year] = features[[*KEYS, *MODEL_FEATURES]]
+        features = sorted_by_keys(
+            year_features(code_features, year_summary, [year], min_peer_group_size, evidence)
+        )
+        if year not in fits:
+            fits[year] = (features["npi"].to_numpy(dtype=str), feature_matrix(features, MODEL_FEATURES))
         return features
 
     # each year's rows in turn (with no year, the table's empty shape)
     for index, year in enumerate(wanted or [None]):
         if year is None:
             features = year_features(code_features, year_summary, [], min_peer_group_size, evidence)
-            fit = features
+            fit = feature_matrix(features, MODEL_FEATURES)
         else:
-            for done in [seen for seen in fits if seen < year - 1]:
+            window = fit_window(year, present)
+            for done in [seen for seen in fits if seen not in window]:
                 del fits[done]
-            features = pending.pop(year) if year in pending else features_of(year)
-            for neighbour in fit_window(year, present):
-                if neighbour not in fits:
-                    read = features_of(neighbour)
-                    if neighbour > year and neighbour in wanted:
-                        pending[neighbour] = read
-                    del read
-            fit = pd.concat([fits[neighbour] for neighbour in fit_window(year, present)], ignore_index=True)
+            # the neighbours' model features first, so that one year's whole features are held at a time
+            for neighbour in window:
+                if neighbour != year and neighbour not in fits:
+                    features_of(neighbour)
+            features = features_of(year)
+            # in (npi, data_year) order, as the rows of a fit on every year at once
+            order = np.argsort(np.concatenate([fits[neighbour][0] for neighbour in window]), kind="stable")
+            fit = np.concatenate([fits[neighbour][1] for neighbour in window])[order]
         scored = score_year(connection, code_features, features, fit, flag_share, random_state, evidence)
         del features, fit
         connection.register("scored_year", scored)

@@ -159,19 +159,20 @@ def score_features(
     n_estimators: int = DEFAULT_N_ESTIMATORS,
     max_samples: int = DEFAULT_MAX_SAMPLES,
     tail_quantile: float = DEFAULT_TAIL_QUANTILE,
-    fit: pd.DataFrame | None = None,
+    fit: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Features sorted by (npi, data_year), plus isolation_score, robust_score and anomaly_score in [0, 1]
     (evidence_score counts as 0 where the features have none).
 
-    The scorer is fitted (robust scaling, forest, tail scales) on the provider-years of `fit`, default the
-    features themselves; the pipeline fits a data year on that year and its neighbours (`fit_window`).
+    The scorer is fitted (robust scaling, forest, tail scales) on `fit`, rows of model features as
+    `feature_matrix` gives them, default the features themselves (in (npi, data_year) order); the pipeline
+    fits a data year on that year and its neighbours (`pipeline.fit_window`).
     """
     if not 0.0 <= isolation_weight <= 1.0:
         raise ValueError(f"isolation_weight must be in [0, 1], got {isolation_weight}")
     ordered = sorted_by_keys(features)
     model_matrix = feature_matrix(ordered, MODEL_FEATURES)
-    fit_matrix = model_matrix if fit is None else feature_matrix(sorted_by_keys(fit), MODEL_FEATURES)
+    fit_matrix = model_matrix if fit is None else fit
     isolation = isolation_component(
         robust_scale(model_matrix, fit_matrix),
         random_state,
