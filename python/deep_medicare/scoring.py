@@ -64,13 +64,11 @@ def robust_location_scale(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return median, np.where(mad > 0, mad, np.where(iqr > 0, iqr, 1.0))
 
 
-def robust_scale(matrix: np.ndarray, fit: np.ndarray | None = None) -> np.ndarray:
-    """Centre each column on the median of `fit` (default: `matrix` itself) and divide by its robust scale
-    (`robust_location_scale`)."""
-    fit = matrix if fit is None else fit
-    if fit.shape[0] == 0:
+def robust_scale(matrix: np.ndarray) -> np.ndarray:
+    """Centre each column on its median and divide by its robust scale (`robust_location_scale`)."""
+    if matrix.shape[0] == 0:
         return matrix.copy()
-    median, scale = robust_location_scale(fit)
+    median, scale = robust_location_scale(matrix)
     return (matrix - median) / scale
 
 
@@ -173,12 +171,15 @@ def score_features(
     ordered = sorted_by_keys(features)
     model_matrix = feature_matrix(ordered, MODEL_FEATURES)
     fit_matrix = model_matrix if fit is None else fit
+    # the fit's median and robust scale, computed once, scale both the scored rows and the fit rows
+    median, scale = robust_location_scale(fit_matrix) if fit_matrix.shape[0] else (0.0, 1.0)
+    scaled = (model_matrix - median) / scale
     isolation = isolation_component(
-        robust_scale(model_matrix, fit_matrix),
+        scaled,
         random_state,
         n_estimators,
         max_samples,
-        fit=robust_scale(fit_matrix),
+        fit=scaled if fit is None else (fit_matrix - median) / scale,
     )
     # The suspicion features lead MODEL_FEATURES.
     suspicion = model_matrix[:, : len(SUSPICION_FEATURES)]
