@@ -10,6 +10,10 @@
     asking the model's own query for its years would run most of it. Used
     for the first build, a full refresh and the yearly refresh's temporary table alike; any other model,
     a Python model or a single year goes to dbt-duckdb's macro unchanged.
+    The yearly refresh of a SQL model (strategy year_refresh, at most one year built by data year) gets a
+    temporary view of its query instead of a temporary table: the strategy then deletes the refreshed years
+    and inserts the view's rows, so the new rows are written once, into the model's table, and not first
+    into a temporary table that spills to the temp folder (docs/decisions/0037-refresh-writes-once.md).
 -#}
 {% macro duckdb__create_table_as(
     temporary, relation, compiled_code, language='sql', partitioned_by=none, sorted_by=none
@@ -23,6 +27,12 @@
         {%- for year in found.columns[0].values() | map('int') if refreshed is none or year in refreshed -%}
             {%- do years.append(year) -%}
         {%- endfor -%}
+    {%- endif -%}
+    {#- a yearly refresh's new rows, as a view the strategy inserts from (below) -#}
+    {%- if temporary and language == 'sql' and years | length < 2
+        and config.get('incremental_strategy') == 'year_refresh' -%}
+        {{- return('create or replace temporary view ' ~ relation.include(database=false, schema=false)
+            ~ ' as (\n' ~ compiled_code ~ '\n)') -}}
     {%- endif -%}
     {%- if years | length < 2 -%}
         {{- return(dbt.duckdb__create_table_as(

@@ -176,25 +176,50 @@
 {%- endmacro %}
 
 {#-
-    The incremental strategy: delete the refreshed years' rows, and the rows of any year the new rows hold
-    (the scores may rescore a year no raw file changed, when other scoring code scored it), then insert the
-    new rows.
+    The incremental strategy: replace the rows of the refreshed years, and of any year the new rows of a
+    Python model hold (the scores may rescore a year no raw file changed, when other scoring code scored it),
+    with the new rows.
+    Deleting rows from a table with a primary key is slow in DuckDB, which erases them from the key's index
+    one by one when the transaction commits: replacing a year of provider_anomaly_scores (1.1 million rows)
+    took about 65 s on a national year. So a keyed table that loses rows is rebuilt instead: its kept rows
+    and the new ones written to a new table, which takes the old one's name, then its key (about 3.5 s a
+    national year of scores; docs/decisions/0037-refresh-writes-once.md). persist_docs gives
+    the new table its comments after the strategy. Other tables delete and insert.
 -#}
 {% macro get_incremental_year_refresh_sql(arg_dict) -%}
     {%- set years = refresh_years(allow_drop=false) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set temp = arg_dict['temp_relation'] -%}
     {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
-    {%- if years is none %}
-    delete from {{ arg_dict['target_relation'] }};
-    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
-    select {{ columns }} from {{ arg_dict['temp_relation'] }}
-    {%- elif years | length > 0 or model.language == 'python' %}
-    delete from {{ arg_dict['target_relation'] }}
-    where
-        data_year in ({{ (years + [-1]) | join(', ') }})
-        or data_year in (select distinct data_year from {{ arg_dict['temp_relation'] }});
-    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
-    select {{ columns }} from {{ arg_dict['temp_relation'] }}
-    {%- else %}
+    {%- if years is not none and years | length == 0 and model.language != 'python' %}
     select 'no data year changed' as year_refresh
+    {%- else %}
+        {%- if years is none -%}
+            {%- set replaced = 'true' -%}
+        {%- elif model.language == 'python' -%}
+            {%- set replaced = 'data_year in (' ~ (years + [-1]) | join(', ') ~ ')'
+                ~ ' or data_year in (select distinct data_year from ' ~ temp ~ ')' -%}
+        {%- else -%}
+            {#- a SQL model's new rows are a view of its query (duckdb__create_table_as), which asking for their
+                years would run: its query keeps the refreshed years only (where_refresh_years) -#}
+            {%- set replaced = 'data_year in (' ~ (years + [-1]) | join(', ') ~ ')' -%}
+        {%- endif -%}
+        {%- set key = primary_key_of(target) -%}
+        {%- set loses_rows = key | length > 0
+            and run_query('select count(*) from ' ~ target ~ ' where ' ~ replaced).rows[0][0] > 0 -%}
+        {%- if loses_rows %}
+            {%- set rebuilt = target.incorporate(path={'identifier': target.identifier ~ '__year_refresh'}) %}
+    create or replace table {{ rebuilt }} as
+    select {{ columns }} from {{ target }} where ({{ replaced }}) is not true;
+    insert into {{ rebuilt }} ({{ columns }})
+    select {{ columns }} from {{ temp }};
+    drop table {{ target }};
+    alter table {{ rebuilt }} rename to {{ target.identifier }};
+    alter table {{ target }} add primary key ({{ key | join(', ') }})
+        {%- else %}
+    delete from {{ target }} where {{ replaced }};
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }} from {{ temp }}
+        {%- endif %}
     {%- endif %}
 {%- endmacro %}

@@ -5,15 +5,7 @@
     or nulls, as an enforced contract would.
 -#}
 {% macro add_primary_key(columns) -%}
-    {%- if execute -%}
-        {%- set existing = run_query(
-            "select count(*) from duckdb_constraints() where constraint_type = 'PRIMARY KEY'"
-            ~ " and database_name = " ~ sql_string(this.database)
-            ~ " and schema_name = " ~ sql_string(this.schema)
-            ~ " and table_name = " ~ sql_string(this.identifier)
-        ) -%}
-        {%- if existing.rows[0][0] == 0 -%}
-            alter table {{ this }} add primary key ({{ columns | join(', ') }})
-        {%- endif -%}
+    {%- if execute and primary_key_of(this) | length == 0 -%}
+        alter table {{ this }} add primary key ({{ columns | join(', ') }})
     {%- endif -%}
 {%- endmacro %}

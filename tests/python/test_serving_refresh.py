@@ -194,6 +194,36 @@ def differences(refreshed: Path, full: Path) -> dict[str, list[int]]:
     return found
 
 
+def catalog_differences(refreshed: Path, full: Path) -> list[tuple]:
+    """What the refreshed warehouse's catalog says differently from the full build's, for the compared
+    relations: each table's constraints (primary keys and their NOT NULLs), and the table and column comments
+    (persist_docs). A refresh that rebuilds a table must give it back its key and its comments."""
+    schemas = sorted({relation.split(".")[0] for relation in COMPARED})
+    names = [relation.split(".")[1] for relation in COMPARED]
+    queries = (
+        "select schema_name, table_name, constraint_type, constraint_column_names from duckdb_constraints()"
+        " where database_name = $catalog",
+        "select schema_name, table_name, comment from duckdb_tables() where database_name = $catalog",
+        "select schema_name, table_name, column_name, comment from duckdb_columns() where database_name = $catalog",
+    )
+    found = []
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{refreshed}' as refreshed (read_only)")
+        connection.execute(f"attach '{full}' as full_build (read_only)")
+        for query in queries:
+            rows = {}
+            for catalog in ("refreshed", "full_build"):
+                rows[catalog] = {
+                    tuple(map(str, row))
+                    for row in connection.execute(query, {"catalog": catalog}).fetchall()
+                    if row[0] in schemas and row[1] in names
+                }
+            assert rows["full_build"], query
+            found += sorted(("only refreshed", *row) for row in rows["refreshed"] - rows["full_build"])
+            found += sorted(("only full", *row) for row in rows["full_build"] - rows["refreshed"])
+    return found
+
+
 @pytest.fixture(scope="module")
 def raw_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Copies of the sample's 2013-2020 files (2021 is added by the test)."""
@@ -229,6 +259,7 @@ def test_refresh_equals_full_build_after_adding_replacing_and_removing_files(
         assert refreshed_years(result.stdout) == expected_refresh(changed, known), step
         assert rebuilt.returncode == 0, f"{step}: the full build failed\n{rebuilt.stdout[-4000:]}"
         assert differences(refreshed.served, full.served) == {}, step
+        assert catalog_differences(refreshed.served, full.served) == [], step
 
     # CMS publishes a new year
     (latest,) = sample_files([2021])
