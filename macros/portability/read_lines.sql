@@ -1,7 +1,8 @@
 {#-
     A table function that reads a text file one whole line per row (column `line`), with no
     quoting and no type sniffing: used to read headers and to count raw lines independently of
-    the CSV parser. Blank lines come back as null. DuckDB decompresses .gz itself.
+    the CSV parser. Blank lines come back as null. DuckDB decompresses .gz itself. On DuckDB `path` may
+    also be a list of paths.
     With skip_undecodable, lines that are not valid in `encoding` are dropped (used to probe).
 -#}
 {% macro read_lines(path, encoding='latin-1', skip_undecodable=false) -%}
@@ -10,7 +11,11 @@
 
 {% macro duckdb__read_lines(path, encoding, skip_undecodable) -%}
     read_csv(
+        {%- if path is string %}
         {{ sql_string(path) }},
+        {%- else %}
+        [{%- for each_path in path %}{{ sql_string(each_path) }}{{ ', ' if not loop.last }}{% endfor -%}],
+        {%- endif %}
         columns = {'line': 'VARCHAR'},
         header = false,
         auto_detect = false,

@@ -2,9 +2,11 @@
     The query of a reconciliation test: for every raw file, its data lines (non-blank lines after the
     header, counted straight from the text by read_lines(), not through the CSV parser) equal the rows
     staged from it plus the rows rejected from it. Returns one row per file that does not reconcile. With
-    `files` none (no file configured), the raw side is empty and only staged or rejected rows can fail.
+    `files` none or an empty list (no file configured, or none refreshed), the raw side is empty and only
+    staged or rejected rows can fail. `condition` keeps the staged and rejected rows of the files given (a
+    refresh's years: tested_years_condition()).
 -#}
-{% macro raw_lines_reconcile_per_file(files, staged_model, rejected_model) -%}
+{% macro raw_lines_reconcile_per_file(files, staged_model, rejected_model, condition='true') -%}
 with
 
 raw_lines as (
@@ -27,6 +29,7 @@ staged as (
         source_file,
         count(*) as staged_rows
     from {{ staged_model }}
+    where {{ condition }}
     group by source_file
 ),
 
@@ -35,6 +38,7 @@ rejected as (
         source_file,
         count(*) as rejected_rows
     from {{ rejected_model }}
+    where {{ condition }}
     group by source_file
 ),
 

@@ -71,6 +71,8 @@ def test_a_refresh_tests_only_its_years_and_still_catches_a_broken_one(tmp_path:
     tests = run_tests(scratch)
     assert tests[BROKEN_STATE_TEST][0] == "pass"
     assert [name for name, (_, sql) in tests.items() if FILTER.search(sql)] == []
+    # and reads every raw file, through the glob
+    assert f"'{files_glob}'" in tests["assert_raw_lines_reconcile_per_file"][1]
 
     (latest,) = sample_files([2021])
     write_with_broken_state(latest, raw / latest.name)
@@ -83,3 +85,9 @@ def test_a_refresh_tests_only_its_years_and_still_catches_a_broken_one(tmp_path:
     assert filtered_years(sql) == ["2021"]
     not_null = tests["not_null_stg_cms__provider_services_npi"]
     assert not_null == ("pass", not_null[1]) and filtered_years(not_null[1]) == ["2021"]
+    # the reconciliation of raw lines reads the refreshed year's file only, and still reconciles it
+    status, sql = tests["assert_raw_lines_reconcile_per_file"]
+    assert status == "pass", refresh.stdout[-4000:]
+    read = sorted(Path(path).name for path in re.findall(r"'([^']+\.csv\.gz)'", sql))
+    assert read == [latest.name], sql
+    assert filtered_years(sql) == ["2021", "2021"]

@@ -204,7 +204,8 @@ def catalog_differences(refreshed: Path, full: Path) -> list[tuple]:
         "select schema_name, table_name, constraint_type, constraint_column_names from duckdb_constraints()"
         " where database_name = $catalog",
         "select schema_name, table_name, comment from duckdb_tables() where database_name = $catalog",
-        "select schema_name, table_name, column_name, comment from duckdb_columns() where database_name = $catalog",
+        "select schema_name, table_name, column_name, comment from duckdb_columns()"
+        " where database_name = $catalog",
     )
     found = []
     with duckdb.connect() as connection:
