@@ -196,13 +196,13 @@
     {%- else %}
         {%- if years is none -%}
             {%- set replaced = 'true' -%}
-        {%- elif model.language == 'python' -%}
-            {%- set replaced = 'data_year in (' ~ (years + [-1]) | join(', ') ~ ')'
-                ~ ' or data_year in (select distinct data_year from ' ~ temp ~ ')' -%}
         {%- else -%}
+            {%- set replaced = 'data_year in (' ~ (years + [-1]) | join(', ') ~ ')' -%}
             {#- a SQL model's new rows are a view of its query (duckdb__create_table_as), which asking for their
                 years would run: its query keeps the refreshed years only (where_refresh_years) -#}
-            {%- set replaced = 'data_year in (' ~ (years + [-1]) | join(', ') ~ ')' -%}
+            {%- if model.language == 'python' -%}
+                {%- set replaced = replaced ~ ' or data_year in (select distinct data_year from ' ~ temp ~ ')' -%}
+            {%- endif -%}
         {%- endif -%}
         {%- set key = primary_key_of(target) -%}
         {%- set loses_rows = key | length > 0

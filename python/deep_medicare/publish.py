@@ -39,7 +39,7 @@ class Published:
     served_path: Path
     size_bytes: int
     seconds: float
-    method: str = COPIED
+    method: str
 
     def message(self) -> str:
         """One line for the build log."""

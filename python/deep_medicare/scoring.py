@@ -64,14 +64,6 @@ def robust_location_scale(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return median, np.where(mad > 0, mad, np.where(iqr > 0, iqr, 1.0))
 
 
-def robust_scale(matrix: np.ndarray) -> np.ndarray:
-    """Centre each column on its median and divide by its robust scale (`robust_location_scale`)."""
-    if matrix.shape[0] == 0:
-        return matrix.copy()
-    median, scale = robust_location_scale(matrix)
-    return (matrix - median) / scale
-
-
 def _usable_cores() -> int:
     """Cores this process may run on (its CPU affinity where the platform tells it)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

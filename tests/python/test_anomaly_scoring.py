@@ -13,7 +13,7 @@ from deep_medicare.scoring import (
     isolation_component,
     rank_and_flag,
     robust_component,
-    robust_scale,
+    robust_location_scale,
     score_features,
     tail_scale,
 )
@@ -57,12 +57,11 @@ def test_tail_scale_is_the_quantile_of_the_positive_part_at_least_one():
     assert tail_scale(matrix, 0.99) == pytest.approx([99.0, 1.0])
 
 
-def test_robust_scale_centres_on_the_median_and_divides_by_the_mad():
+def test_robust_location_is_the_median_and_scale_the_mad():
     matrix = np.array([[1.0], [2.0], [3.0], [4.0], [100.0]])
     # median 3, absolute deviations 2, 1, 0, 1, 97 -> MAD 1.
-    assert robust_scale(matrix)[:, 0] == pytest.approx(
-        [-2 / 1.4826, -1 / 1.4826, 0.0, 1 / 1.4826, 97 / 1.4826]
-    )
+    median, scale = robust_location_scale(matrix)
+    assert median == pytest.approx([3.0]) and scale == pytest.approx([1.4826])
 
 
 def test_an_extreme_provider_year_scores_highest_and_scores_stay_in_zero_one():
@@ -172,7 +171,8 @@ def test_anomaly_score_is_nine_tenths_evidence_and_one_tenth_peer_score_a_quarte
 def test_robust_scale_falls_back_to_the_iqr_when_the_mad_is_zero():
     values = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5.0, 10.0])
     # median 0 and MAD 0; quartiles (linear) 0 and 0 + 0.25 * 5 = 1.25, so the scale is 1.25 / 1.349.
-    assert robust_scale(values[:, None])[:, 0] == pytest.approx(values * 1.349 / 1.25)
+    median, scale = robust_location_scale(values[:, None])
+    assert median == pytest.approx([0.0]) and scale == pytest.approx([1.25 / 1.349])
 
 
 def test_the_default_tail_is_the_99th_percentile():

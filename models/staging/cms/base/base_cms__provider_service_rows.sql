@@ -9,6 +9,7 @@
         year_reach='same',
         pre_hook="{{ keep_file_order('on') }}",
         post_hook=[
+            "{{ commit_staged_rows() }}",
             "{{ number_rows_in_file_order(this) }}",
             "{{ recover_swallowed_lines(this) }}",
             "{{ save_csv_reader_rejects(this) }}",
@@ -26,10 +27,11 @@
     stg_cms__provider_services keeps the valid rows, stg_cms__provider_services_rejected the others.
     physician_file_specs() finds and inspects the raw files, stage_physician_rows() reads, types and
     checks them; the comment under this one names their source so that dbt's lineage starts at the files.
-    The post-hooks run after the scan: number_rows_in_file_order() numbers the rows in file order from the
-    order they were written in (the session keeps insertion order); recover_swallowed_lines() quarantines a line whose quote never
-    closes and stages the lines the reader ran on into; save_csv_reader_rejects() keeps every line the
-    reader could not parse.
+    The post-hooks run after the scan: commit_staged_rows() commits the written rows (numbering them in the
+    same transaction would make DuckDB rewrite them at commit); number_rows_in_file_order() numbers the rows
+    in file order from the order they were written in (the session keeps insertion order);
+    recover_swallowed_lines() quarantines a line whose quote never closes and stages the lines the reader
+    ran on into; save_csv_reader_rejects() keeps every line the reader could not parse.
     Incremental by data year (macros/refresh/year_refresh.sql): a build reads only the files of the years whose raw
     files changed since the last build.
 #}
